@@ -1,0 +1,170 @@
+import { isIP } from 'node:net';
+import { parseDuration } from './domain/duration.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+export type ClockMode = 'system' | 'virtual';
+export type BtcNetwork = 'testnet' | 'regtest';
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | null;
+  dataDir: string;
+  /** Always ends in '/'. null until the server knows its port (then `http://HOST:PORT/`). */
+  publicUrl: string | null;
+  sandboxToken: string | null;
+  autoApprove: boolean;
+  blockIntervalMs: number;
+  clock: ClockMode;
+  btcNetwork: BtcNetwork;
+  btcXpub: string | null;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly setting: string, message: string) {
+    super(`Invalid configuration: ${setting} ${message}`);
+  }
+}
+
+type RawValue = string | number | boolean | null | undefined;
+
+interface Setting<K extends keyof Config> {
+  env: string;
+  key: K;
+  fallback: string | null;
+  parse(value: string, name: string): Config[K];
+}
+
+function oneOf<T extends string>(allowed: readonly T[]) {
+  return (value: string, name: string): T => {
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${value}")`);
+  };
+}
+
+function parseBoolean(value: string, name: string): boolean {
+  const v = value.toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(v)) return false;
+  throw new ConfigError(name, `must be true or false (got "${value}")`);
+}
+
+function parsePort(value: string, name: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
+    throw new ConfigError(name, `must be an integer from 0 to 65535 (got "${value}")`);
+  }
+  return Number(value);
+}
+
+function parseNonEmpty(value: string, name: string): string {
+  if (value.trim() === '') throw new ConfigError(name, 'must not be empty');
+  return value;
+}
+
+function parseOptional(value: string): string | null {
+  return value === '' ? null : value;
+}
+
+function parseDatabaseUrl(value: string, name: string): string | null {
+  if (value === '') return null;
+  if (!/^postgres(ql)?:\/\//.test(value)) {
+    throw new ConfigError(name, `must be a postgres:// or postgresql:// URL (got "${value}")`);
+  }
+  return value;
+}
+
+function parsePublicUrl(value: string, name: string): string | null {
+  if (value === '') return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `must be an absolute http:// or https:// URL (got "${value}")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(name, `must be an absolute http:// or https:// URL (got "${value}")`);
+  }
+  if (url.search || url.hash) throw new ConfigError(name, `must not contain a query or fragment (got "${value}")`);
+  return url.href.endsWith('/') ? url.href : `${url.href}/`;
+}
+
+function parseInterval(value: string, name: string): number {
+  const ms = parseDuration(value);
+  if (ms === null) {
+    throw new ConfigError(name, `must be a duration such as 10s, 500ms, 2m or 0 (got "${value}")`);
+  }
+  return ms;
+}
+
+const SETTINGS: { [K in keyof Config]: Setting<K> } = {
+  port: { env: 'PORT', key: 'port', fallback: '8088', parse: parsePort },
+  host: { env: 'HOST', key: 'host', fallback: '127.0.0.1', parse: parseNonEmpty },
+  databaseUrl: { env: 'DATABASE_URL', key: 'databaseUrl', fallback: null, parse: parseDatabaseUrl },
+  dataDir: { env: 'DATA_DIR', key: 'dataDir', fallback: './.bitpay-emulator', parse: parseNonEmpty },
+  publicUrl: { env: 'PUBLIC_URL', key: 'publicUrl', fallback: null, parse: parsePublicUrl },
+  sandboxToken: { env: 'SANDBOX_TOKEN', key: 'sandboxToken', fallback: null, parse: parseOptional },
+  autoApprove: { env: 'AUTO_APPROVE', key: 'autoApprove', fallback: 'false', parse: parseBoolean },
+  blockIntervalMs: { env: 'BLOCK_INTERVAL', key: 'blockIntervalMs', fallback: '10s', parse: parseInterval },
+  clock: { env: 'CLOCK', key: 'clock', fallback: 'system', parse: oneOf(['system', 'virtual'] as const) },
+  btcNetwork: { env: 'BTC_NETWORK', key: 'btcNetwork', fallback: 'testnet', parse: oneOf(['testnet', 'regtest'] as const) },
+  btcXpub: { env: 'BTC_XPUB', key: 'btcXpub', fallback: null, parse: parseOptional },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    key: 'logLevel',
+    fallback: 'info',
+    parse: oneOf(['debug', 'info', 'warn', 'error', 'silent'] as const),
+  },
+};
+
+export type ConfigInput = { [K in keyof Config]?: RawValue };
+
+/** The environment variable names, for the CLI's flags and help text. */
+export const SETTING_NAMES: Record<keyof Config, string> = Object.fromEntries(
+  Object.values(SETTINGS).map((s) => [s.key, s.env]),
+) as Record<keyof Config, string>;
+
+function parseSetting<K extends keyof Config>(setting: Setting<K>, raw: RawValue): Config[K] {
+  const text = raw === undefined || raw === null ? setting.fallback : String(raw);
+  if (text === null) return null as Config[K];
+  return setting.parse(text.trim(), setting.env);
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  if (h === 'localhost') return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  return h === '::1';
+}
+
+/** Builds the one validated config. Throws ConfigError naming the first wrong setting. */
+export function resolveConfig(input: ConfigInput): Config {
+  const config = {} as Record<keyof Config, unknown>;
+  for (const key of Object.keys(SETTINGS) as (keyof Config)[]) {
+    config[key] = parseSetting(SETTINGS[key] as Setting<typeof key>, input[key]);
+  }
+  const result = config as unknown as Config;
+  if (!isLoopbackHost(result.host) && !result.sandboxToken) {
+    throw new ConfigError(
+      'HOST',
+      `is "${result.host}", which is not a loopback address: set SANDBOX_TOKEN so that the sandbox API and dashboard are not open to the network`,
+    );
+  }
+  return result;
+}
+
+/** Reads settings from environment variables (names as in the README). */
+export function configInputFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
+  const input: ConfigInput = {};
+  for (const setting of Object.values(SETTINGS)) {
+    const value = env[setting.env];
+    if (value !== undefined) input[setting.key] = value;
+  }
+  return input;
+}
+
+export function defaultPublicUrl(host: string, port: number): string {
+  const wildcard = host === '0.0.0.0' || host === '::';
+  const name = wildcard ? 'localhost' : isIP(host) === 6 ? `[${host}]` : host;
+  return `http://${name}:${port}/`;
+}

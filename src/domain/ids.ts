@@ -1,0 +1,45 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Where identifiers get their randomness: the OS, or a seed for reproducible test runs. */
+export interface RandomSource {
+  bytes(count: number): Buffer;
+}
+
+export const systemRandom: RandomSource = { bytes: (count) => randomBytes(count) };
+
+/** Deterministic stream: SHA-256 of seed and a counter. For tests, never for secrets in production. */
+export function seededRandom(seed: string): RandomSource {
+  let counter = 0;
+  return {
+    bytes(count) {
+      const chunks: Buffer[] = [];
+      let length = 0;
+      while (length < count) {
+        const chunk = createHash('sha256').update(`${seed}:${counter++}`).digest();
+        chunks.push(chunk);
+        length += chunk.length;
+      }
+      return Buffer.concat(chunks).subarray(0, count);
+    },
+  };
+}
+
+const BASE58_ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+
+/** base58 text of exactly `length` characters, like BitPay's ids and tokens. */
+export function base58Text(random: RandomSource, length: number): string {
+  let text = '';
+  while (text.length < length) {
+    for (const byte of random.bytes(length)) {
+      // 58 * 4 = 232: bytes at or above it would bias the alphabet, so they are skipped.
+      if (byte < 232 && text.length < length) text += BASE58_ALPHABET[byte % 58];
+    }
+  }
+  return text;
+}
+
+export const newMerchantId = (r: RandomSource) => base58Text(r, 22);
+/** Facade tokens are about 44 base58 characters on BitPay. */
+export const newApiToken = (r: RandomSource) => base58Text(r, 44);
+/** Pairing codes are exactly 7 characters (plugins check the length). */
+export const newPairingCode = (r: RandomSource) => base58Text(r, 7);

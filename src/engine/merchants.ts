@@ -1,0 +1,67 @@
+import type { Selectable } from 'kysely';
+import type { Db } from '../db/schema.js';
+import type { MerchantsTable } from '../db/tables/merchants.js';
+import { newMerchantId } from '../domain/ids.js';
+import { invalidParam, missingParam, notFound } from '../errors.js';
+import type { EngineContext } from './context.js';
+
+export type Merchant = Selectable<MerchantsTable>;
+
+export const DEFAULT_MERCHANT_NAME = 'Sandbox Merchant';
+const NAME_MAX_LENGTH = 100;
+
+/** The account every unqualified action uses. Created on first start; safe when several processes start at once. */
+export async function ensureDefaultMerchant(ctx: EngineContext): Promise<Merchant> {
+  await ctx.db
+    .insertInto('merchants')
+    .values({
+      id: newMerchantId(ctx.random),
+      name: DEFAULT_MERCHANT_NAME,
+      is_default: true,
+      transaction_speed: 'medium',
+      created_at: ctx.clock.now(),
+    })
+    .onConflict((oc) => oc.column('is_default').where('is_default', '=', true).doNothing())
+    .execute();
+  return defaultMerchant(ctx.db);
+}
+
+export async function defaultMerchant(db: Db): Promise<Merchant> {
+  return db.selectFrom('merchants').selectAll().where('is_default', '=', true).executeTakeFirstOrThrow();
+}
+
+export async function createMerchant(ctx: EngineContext, input: { name?: unknown }): Promise<Merchant> {
+  const { name } = input;
+  if (name === undefined || name === null || name === '') throw missingParam('unmapped', 'Missing parameter: name');
+  if (typeof name !== 'string' || name.trim() === '' || name.length > NAME_MAX_LENGTH) {
+    throw invalidParam('unmapped', `name must be a non-empty string of at most ${NAME_MAX_LENGTH} characters`);
+  }
+  return ctx.db
+    .insertInto('merchants')
+    .values({
+      id: newMerchantId(ctx.random),
+      name,
+      is_default: false,
+      transaction_speed: 'medium',
+      created_at: ctx.clock.now(),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function listMerchants(db: Db): Promise<Merchant[]> {
+  return db.selectFrom('merchants').selectAll().orderBy('seq').execute();
+}
+
+export async function getMerchant(db: Db, id: string): Promise<Merchant> {
+  const merchant = await db.selectFrom('merchants').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!merchant) throw notFound('unmapped', `Merchant ${id} not found`);
+  return merchant;
+}
+
+/** The merchant named by a sandbox request, or the default one. */
+export async function resolveMerchant(db: Db, merchantId: unknown): Promise<Merchant> {
+  if (merchantId === undefined || merchantId === null || merchantId === '') return defaultMerchant(db);
+  if (typeof merchantId !== 'string') throw invalidParam('unmapped', 'merchantId must be a string');
+  return getMerchant(db, merchantId);
+}

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import Koa, { type Next } from 'koa';
+import bodyParser from 'koa-bodyparser';
+import Router from '@koa/router';
+import type { EngineContext } from '../engine/context.js';
+import type { Logger } from '../logger.js';
+import { tokensRoutes } from './bitpay/tokens.js';
+import type { AppContext, AppState } from './context.js';
+import { cors } from './cors.js';
+import { errorBody, errorMapper, methodErrors } from './errors.js';
+import { sandboxRoutes } from './sandbox/routes.js';
+import { AppError } from '../errors.js';
+
+export const BODY_LIMIT = '1mb';
+
+/** One structured log line per request, with the id that the error body also carries. */
+function requestLog(logger: Logger) {
+  return async function logRequest(ctx: AppContext, next: Next): Promise<void> {
+    const started = process.hrtime.bigint();
+    ctx.state.requestId = randomBytes(6).toString('hex');
+    ctx.set('X-Request-Id', ctx.state.requestId);
+    try {
+      await next();
+    } finally {
+      logger.info('request', {
+        requestId: ctx.state.requestId,
+        method: ctx.method,
+        path: ctx.path,
+        status: ctx.status,
+        ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+      });
+    }
+  };
+}
+
+/**
+ * Sets (rather than throws) the 404 so that the router's allowedMethods, which runs after it,
+ * can still turn a known path with the wrong method into a 405.
+ */
+function notFoundRoute(ctx: AppContext): void {
+  const error = new AppError(`No such endpoint: ${ctx.method} ${ctx.path}`, { status: 404, resource: 'unmapped', suffix: '01' });
+  ctx.status = 404;
+  ctx.body = errorBody(ctx.method, error);
+}
+
+export interface AppDependencies {
+  engine: EngineContext;
+  publicUrl: () => string;
+}
+
+export function createApp({ engine, publicUrl }: AppDependencies): Koa<AppState> {
+  const app = new Koa<AppState>();
+  app.silent = true;
+  app.use(requestLog(engine.logger));
+  app.use(errorMapper(engine.logger));
+  app.use(cors);
+  app.use(
+    bodyParser({
+      enableTypes: ['json', 'form'],
+      jsonLimit: BODY_LIMIT,
+      formLimit: BODY_LIMIT,
+      strict: true,
+      // SDKs send application/json; a body with any other non-form type is still read as JSON
+      // so that it is either understood or refused with a clear error, never silently dropped.
+      detectJSON: (ctx) => !ctx.request.is('urlencoded', 'multipart'),
+    }),
+  );
+  const root = new Router<AppState>();
+  for (const router of [tokensRoutes(engine, publicUrl), sandboxRoutes(engine)]) root.use(router.routes());
+  app.use(methodErrors);
+  app.use(root.routes());
+  app.use(root.allowedMethods());
+  app.use(notFoundRoute);
+  return app;
+}

@@ -1,0 +1,22 @@
+import type { ParameterizedContext } from 'koa';
+import type { Principal } from './auth.js';
+
+export interface AppState {
+  requestId: string;
+  principal?: Principal;
+}
+
+export type AppContext = ParameterizedContext<AppState>;
+
+/** The principal set by requireToken; routes behind that guard always have one. */
+export function principalOf(ctx: AppContext): Principal {
+  const principal = ctx.state.principal;
+  if (!principal) throw new Error('route is missing its requireToken guard');
+  return principal;
+}
+
+/** The parsed JSON body as an object (the body parser only accepts objects and arrays). */
+export function bodyOf(ctx: AppContext): Record<string, unknown> {
+  const body = ctx.request.body;
+  return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+}

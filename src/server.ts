@@ -1,0 +1,73 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { defaultPublicUrl, type Config } from './config.js';
+import { openDatabase } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
+import { systemRandom, type RandomSource } from './domain/ids.js';
+import { createClock } from './engine/clock.js';
+import type { EngineContext } from './engine/context.js';
+import { ensureDefaultMerchant } from './engine/merchants.js';
+import { createApp } from './http/app.js';
+import { createLogger, type Logger } from './logger.js';
+
+export interface RunningServer {
+  /** The base URL clients use, always ending in '/'. */
+  url: string;
+  engine: EngineContext;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  logger?: Logger;
+  random?: RandomSource;
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/** The composition root: database → clock → engine → HTTP. */
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const database = await openDatabase(config);
+  try {
+    await migrateToLatest(database.db);
+    const engine: EngineContext = {
+      db: database.db,
+      clock: createClock(config.clock),
+      random: options.random ?? systemRandom,
+      config,
+      logger,
+    };
+    await ensureDefaultMerchant(engine);
+
+    let publicUrl = config.publicUrl ?? '';
+    const app = createApp({ engine, publicUrl: () => publicUrl });
+    const server = createServer(app.callback());
+    const address = await listen(server, config.port, config.host);
+    publicUrl = config.publicUrl ?? defaultPublicUrl(config.host, address.port);
+    const url = defaultPublicUrl(config.host, address.port);
+    logger.info('listening', { url, publicUrl, database: database.kind, location: database.location });
+
+    return {
+      url,
+      engine,
+      async close() {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,95 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isValidSin, sinFromPublicKey } from '../../src/crypto/sin.js';
+import { newKey, rawRequest, sdkTransport } from '../support/bitpay.js';
+import { runCli, startCliServer } from '../support/cli.js';
+
+describe('bitpay-emulator command', () => {
+  it('keys new prints a private key, its compressed public key and its SIN', async () => {
+    const { code, stdout } = await runCli(['keys', 'new']);
+    expect(code).to.equal(0);
+    const [, privateKey] = /private key: ([0-9a-f]{64})/.exec(stdout)!;
+    const [, publicKey] = /public key: +(0[23][0-9a-f]{64})/.exec(stdout)!;
+    const [, sin] = /SIN: +(T\w+)/.exec(stdout)!;
+    expect(newKey(privateKey).identity).to.equal(publicKey);
+    expect(sinFromPublicKey(Buffer.from(publicKey as string, 'hex'))).to.equal(sin);
+    expect(isValidSin(sin as string)).to.equal(true);
+  });
+
+  it('stops with one line naming a wrong setting', async () => {
+    for (const [env, setting] of [
+      [{ PORT: 'eighty' }, 'PORT'],
+      [{ CLOCK: 'fast' }, 'CLOCK'],
+      [{ HOST: '0.0.0.0' }, 'HOST'],
+    ] as const) {
+      const { code, stderr } = await runCli(['start'], { ...env, DATA_DIR: 'memory', DATABASE_URL: '' });
+      expect(code, setting).to.equal(2);
+      expect(stderr.trim().split('\n'), setting).to.have.length(1);
+      expect(stderr, setting).to.match(new RegExp(`^bitpay-emulator: Invalid configuration: ${setting} `));
+    }
+  });
+
+  it('takes settings as flags too', async () => {
+    const { code, stderr } = await runCli(['start', '--port', 'x', '--data-dir', 'memory']);
+    expect(code).to.equal(2);
+    expect(stderr).to.match(/Invalid configuration: PORT must be an integer/);
+  });
+
+  it('refuses an unknown command or flag with the usage text', async () => {
+    const unknown = await runCli(['fly']);
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.match(/unknown command "fly"[\s\S]*Usage: bitpay-emulator/);
+    expect((await runCli(['start', '--nope'])).code).to.equal(2);
+  });
+
+  describe('against a running server with a data directory', () => {
+    let dataDir: string;
+    before(() => {
+      dataDir = mkdtempSync(join(tmpdir(), 'bitpay-emulator-'));
+    });
+    after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    it('creates and approves pairing codes, keeps them across a restart, and refuses a second server on the same DATA_DIR', async () => {
+      const env = { DATA_DIR: dataDir, DATABASE_URL: '', PORT: '0', CLOCK: 'system', BLOCK_INTERVAL: '0' };
+      let server = startCliServer([], env);
+      let { url } = await server.listening;
+      try {
+        const created = await runCli(['pairing', 'create', '--facade', 'pos', '--require-auth', '--label', 'Till 2', '--url', url]);
+        expect(created.code, created.stderr).to.equal(0);
+        const [, code] = /pairing code: (\w{7})/.exec(created.stdout)!;
+        expect(created.stdout).to.match(/facade: +pos \(requests must be signed\)/);
+
+        const second = startCliServer([], env);
+        const refusal = await second.listening.then(
+          () => 'started',
+          (error: Error) => error.message,
+        );
+        expect(refusal).to.match(/DATA_DIR .* is in use by another emulator/);
+
+        const key = newKey();
+        const request = (await rawRequest({ url }, 'POST', 'tokens', { body: { id: key.sin, facade: 'merchant' } })).json;
+        const approved = await runCli(['pairing', 'approve', request.data[0].pairingCode, '--url', url]);
+        expect(approved.code, approved.stderr).to.equal(0);
+        expect(approved.stdout).to.match(/status: +active/);
+
+        await server.stop();
+        server = startCliServer([], env);
+        ({ url } = await server.listening);
+        const tokens = JSON.parse(await sdkTransport({ url }, key).get('tokens', null, true));
+        expect(tokens).to.deep.equal([{ merchant: request.data[0].token }]);
+        const sandboxTokens = (await rawRequest({ url }, 'GET', 'sandbox/tokens')).json;
+        expect(sandboxTokens.map((t: { pairingCode: string }) => t.pairingCode)).to.include(code);
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it('reports a server it cannot reach', async () => {
+      const { code, stderr } = await runCli(['pairing', 'approve', 'abcdefg', '--url', 'http://127.0.0.1:9/']);
+      expect(code).to.equal(1);
+      expect(stderr).to.match(/cannot reach the emulator at http:\/\/127.0.0.1:9\//);
+    });
+  });
+});

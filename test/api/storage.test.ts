@@ -1,0 +1,48 @@
+import { readdirSync } from 'node:fs';
+import { expect } from 'chai';
+import pg from 'pg';
+import { startTestEmulator, type Emulator } from '../support/emulator.js';
+
+/** A throwaway database on the PostgreSQL server of DATABASE_URL. */
+async function withFreshDatabase(run: (url: string) => Promise<void>): Promise<void> {
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  const name = `emu_fresh_${process.pid}_${Date.now()}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    const url = new URL(process.env.DATABASE_URL as string);
+    url.pathname = `/${name}`;
+    await run(url.href);
+  } finally {
+    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+describe('storage on PostgreSQL', function () {
+  before(function () {
+    if (!process.env.DATABASE_URL) this.skip();
+  });
+
+  it('lets several emulators start at once on a fresh database: one migration, one default merchant', async () => {
+    await withFreshDatabase(async (databaseUrl) => {
+      const emulators: Emulator[] = await Promise.all([1, 2, 3, 4].map(() => startTestEmulator({ databaseUrl })));
+      try {
+        const client = new pg.Client({ connectionString: databaseUrl });
+        await client.connect();
+        const migrations = await client.query('SELECT name FROM kysely_migration');
+        const defaults = await client.query('SELECT count(*)::int AS n FROM merchants WHERE is_default');
+        await client.end();
+        const files = readdirSync(new URL('../../migrations/', import.meta.url)).map((f) => f.replace(/\.sql$/, ''));
+        expect(migrations.rows.map((r) => r.name).sort()).to.deep.equal(files.sort());
+        expect(defaults.rows[0].n).to.equal(1);
+
+        const code = await emulators[0]!.sandbox.createPairingCode({ facade: 'pos' });
+        const seen = (await emulators[3]!.sandbox.tokens()).map((t) => t.token);
+        expect(seen).to.include(code.token);
+      } finally {
+        await Promise.all(emulators.map((e) => e.close()));
+      }
+    });
+  });
+});
