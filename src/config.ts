@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { parseAccountXpub, XpubError } from './chain/addresses.js';
 import { parseDuration } from './domain/duration.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -89,6 +90,17 @@ function parsePublicUrl(value: string, name: string): string | null {
   return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }
 
+function parseXpub(value: string, name: string): string | null {
+  if (value === '') return null;
+  try {
+    parseAccountXpub(value);
+  } catch (error) {
+    if (error instanceof XpubError) throw new ConfigError(name, error.message);
+    throw error;
+  }
+  return value;
+}
+
 function parseInterval(value: string, name: string): number {
   const ms = parseDuration(value);
   if (ms === null) {
@@ -108,7 +120,7 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   blockIntervalMs: { env: 'BLOCK_INTERVAL', key: 'blockIntervalMs', fallback: '10s', parse: parseInterval },
   clock: { env: 'CLOCK', key: 'clock', fallback: 'system', parse: oneOf(['system', 'virtual'] as const) },
   btcNetwork: { env: 'BTC_NETWORK', key: 'btcNetwork', fallback: 'testnet', parse: oneOf(['testnet', 'regtest'] as const) },
-  btcXpub: { env: 'BTC_XPUB', key: 'btcXpub', fallback: null, parse: parseOptional },
+  btcXpub: { env: 'BTC_XPUB', key: 'btcXpub', fallback: null, parse: parseXpub },
   logLevel: {
     env: 'LOG_LEVEL',
     key: 'logLevel',

@@ -42,6 +42,10 @@ export const missingParam = (resource: ErrorResource, message: string) =>
 export const stateError = (resource: ErrorResource, suffix: string, message: string) =>
   new AppError(message, { status: 409, resource, suffix });
 
+/** A resource-specific code, e.g. 030112 invalid SMS number. */
+export const codedError = (resource: ErrorResource, suffix: string, status: number, message: string) =>
+  new AppError(message, { status, resource, suffix });
+
 /** BitPay's legacy `{"error": "…"}` form, used for tokens, pairing and authentication. */
 export const legacyError = (status: number, message: string, details?: Record<string, unknown>) =>
   new AppError(message, details ? { status, details } : { status });

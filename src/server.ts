@@ -4,7 +4,10 @@ import { defaultPublicUrl, type Config } from './config.js';
 import { openDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { systemRandom, type RandomSource } from './domain/ids.js';
+import { createAddressDeriver } from './chain/addresses.js';
 import { createClock } from './engine/clock.js';
+import { seedRates } from './engine/rates.js';
+import { fixtures } from './fixtures.js';
 import type { EngineContext } from './engine/context.js';
 import { ensureDefaultMerchant } from './engine/merchants.js';
 import { createApp } from './http/app.js';
@@ -44,8 +47,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       random: options.random ?? systemRandom,
       config,
       logger,
+      addresses: createAddressDeriver(config.btcXpub ?? fixtures.bitcoin.accountXpub, config.btcNetwork),
     };
     await ensureDefaultMerchant(engine);
+    await seedRates(engine);
 
     let publicUrl = config.publicUrl ?? '';
     const app = createApp({ engine, publicUrl: () => publicUrl });

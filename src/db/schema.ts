@@ -1,10 +1,16 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { InvoiceEventsTable } from './tables/invoice-events.js';
+import type { InvoicesTable } from './tables/invoices.js';
 import type { MerchantsTable } from './tables/merchants.js';
+import type { RatesTable } from './tables/rates.js';
 import type { TokensTable } from './tables/tokens.js';
 
 export interface Database {
   merchants: MerchantsTable;
   tokens: TokensTable;
+  rates: RatesTable;
+  invoices: InvoicesTable;
+  invoice_events: InvoiceEventsTable;
 }
 
 /** A database handle or an open transaction: repositories accept either. */

@@ -12,4 +12,6 @@ export interface EngineContext {
   random: RandomSource;
   config: Config;
   logger: Logger;
+  /** The invoice receive address at a derivation index (BTC_XPUB, BIP84). */
+  addresses: (index: number) => string;
 }

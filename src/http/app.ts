@@ -4,6 +4,8 @@ import bodyParser from 'koa-bodyparser';
 import Router from '@koa/router';
 import type { EngineContext } from '../engine/context.js';
 import type { Logger } from '../logger.js';
+import { invoicesRoutes } from './bitpay/invoices.js';
+import { publicRoutes } from './bitpay/rates.js';
 import { tokensRoutes } from './bitpay/tokens.js';
 import type { AppContext, AppState } from './context.js';
 import { cors } from './cors.js';
@@ -66,7 +68,15 @@ export function createApp({ engine, publicUrl }: AppDependencies): Koa<AppState>
     }),
   );
   const root = new Router<AppState>();
-  for (const router of [tokensRoutes(engine, publicUrl), sandboxRoutes(engine)]) root.use(router.routes());
+  const auth = { db: engine.db, publicUrl };
+  for (const router of [
+    tokensRoutes(engine, publicUrl),
+    invoicesRoutes(engine, auth),
+    publicRoutes(engine),
+    sandboxRoutes(engine, publicUrl),
+  ]) {
+    root.use(router.routes());
+  }
   app.use(methodErrors);
   app.use(root.routes());
   app.use(root.allowedMethods());

@@ -1,0 +1,60 @@
+import * as ecc from '@bitcoinerlab/secp256k1';
+import { BIP32Factory, type BIP32Interface } from 'bip32';
+import * as bitcoin from 'bitcoinjs-lib';
+import bs58check from 'bs58check';
+import type { BtcNetwork } from '../config.js';
+
+const bip32 = BIP32Factory(ecc);
+
+/** Extended public key versions accepted for BTC_XPUB; all are read as plain BIP32 keys. */
+const PUBLIC_VERSIONS: Record<string, number> = {
+  xpub: 0x0488b21e,
+  ypub: 0x049d7cb2,
+  zpub: 0x04b24746,
+  tpub: 0x043587cf,
+  upub: 0x044a5262,
+  vpub: 0x045f1cf6,
+};
+
+export class XpubError extends Error {}
+
+/** Parses an account-level extended public key of any common version (xpub/zpub/tpub/vpub…). */
+export function parseAccountXpub(text: string): BIP32Interface {
+  let payload: Uint8Array;
+  try {
+    payload = bs58check.decode(text.trim());
+  } catch {
+    throw new XpubError('must be a base58check extended public key (xpub, tpub, vpub, zpub…)');
+  }
+  if (payload.length !== 78) throw new XpubError('must be a 78-byte extended public key');
+  const version = Buffer.from(payload.subarray(0, 4)).readUInt32BE(0);
+  if (!Object.values(PUBLIC_VERSIONS).includes(version)) {
+    throw new XpubError('must be an extended public key (xpub, ypub, zpub, tpub, upub or vpub), not a private key');
+  }
+  const asTpub = Buffer.from(payload);
+  asTpub.writeUInt32BE(PUBLIC_VERSIONS.tpub as number, 0);
+  try {
+    return bip32.fromBase58(bs58check.encode(asTpub), bitcoin.networks.testnet);
+  } catch (error) {
+    throw new XpubError(`is not a valid extended public key (${(error as Error).message})`);
+  }
+}
+
+const NETWORKS: Record<BtcNetwork, bitcoin.Network> = {
+  testnet: bitcoin.networks.testnet,
+  regtest: bitcoin.networks.regtest,
+};
+
+/**
+ * Native segwit (BIP84) receive addresses m/0/i under the account key. The external-chain node
+ * is derived once; each address costs one child derivation.
+ */
+export function createAddressDeriver(accountXpub: string, network: BtcNetwork): (index: number) => string {
+  const receive = parseAccountXpub(accountXpub).derive(0);
+  const btcNetwork = NETWORKS[network];
+  return (index) => {
+    const { address } = bitcoin.payments.p2wpkh({ pubkey: receive.derive(index).publicKey, network: btcNetwork });
+    if (!address) throw new Error(`could not derive address ${index}`);
+    return address;
+  };
+}

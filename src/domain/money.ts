@@ -1,0 +1,48 @@
+import { Decimal } from 'decimal.js';
+
+/** Money arithmetic: decimal.js for prices and rates, integer satoshis for bitcoin. Never floats. */
+
+export const SATS_PER_BTC = new Decimal(100_000_000);
+/** No invoice may ask for more bitcoin than will ever exist (and satoshi counts stay exact in JS). */
+export const MAX_INVOICE_SATS = 21_000_000 * 100_000_000;
+
+export { Decimal };
+
+/**
+ * Satoshis that pay `price` at `rate` (price-currency units per BTC), rounded up to the next
+ * satoshi so the merchant never receives less than the price.
+ */
+export function priceToSats(price: Decimal.Value, rate: Decimal.Value): Decimal {
+  return new Decimal(price).div(rate).mul(SATS_PER_BTC).toDecimalPlaces(0, Decimal.ROUND_CEIL);
+}
+
+/** Satoshis as a BTC amount string in BitPay's style: no exponent, no trailing zeros ("0.000679", "0"). */
+export function satsToBtc(sats: number): string {
+  return new Decimal(sats).div(SATS_PER_BTC).toFixed();
+}
+
+/** Satoshis converted to a currency at `rate`, rounded half-up to the currency's decimals. */
+export function satsToCurrency(sats: number, rate: Decimal.Value, decimals: number): number {
+  return new Decimal(sats).div(SATS_PER_BTC).mul(rate).toDecimalPlaces(decimals, Decimal.ROUND_HALF_UP).toNumber();
+}
+
+export interface InvoiceAmounts {
+  subtotalSats: number;
+  minerFeeSats: number;
+  totalSats: number;
+}
+
+/** What the buyer pays: the price in satoshis plus the network cost (BitPay's minerFees.totalFee). */
+export function invoiceAmounts(price: Decimal.Value, rate: Decimal.Value, minerFeeSats: number): InvoiceAmounts {
+  const subtotal = priceToSats(price, rate);
+  return {
+    subtotalSats: subtotal.toNumber(),
+    minerFeeSats,
+    totalSats: subtotal.plus(minerFeeSats).toNumber(),
+  };
+}
+
+/** Rate of `quote` per unit of `base`, both given per BTC, rounded to `decimals` places. */
+export function crossRate(basePerBtc: Decimal.Value, quotePerBtc: Decimal.Value, decimals: number): number {
+  return new Decimal(quotePerBtc).div(basePerBtc).toDecimalPlaces(decimals, Decimal.ROUND_HALF_UP).toNumber();
+}

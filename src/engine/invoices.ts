@@ -1,0 +1,367 @@
+import { sql, type Selectable } from 'kysely';
+import type { Db } from '../db/schema.js';
+import { toJson } from '../db/json.js';
+import type { InvoicesTable } from '../db/tables/invoices.js';
+import { base58Text } from '../domain/ids.js';
+import {
+  cancelOutcome,
+  DEFAULT_ACCEPTANCE_WINDOW_MS,
+  normalizeBuyer,
+  SMS_NUMBER,
+  type BuyerProvided,
+  type InvoiceDetails,
+  type InvoiceStatus,
+  type ItemizedDetail,
+  type TransactionSpeed,
+} from '../domain/invoice.js';
+import { invoiceAmounts, MAX_INVOICE_SATS, priceToSats, Decimal } from '../domain/money.js';
+import { codedError, invalidParam, missingParam, notFound, stateError } from '../errors.js';
+import { findCurrency, fixtures } from '../fixtures.js';
+import type { EngineContext } from './context.js';
+import { getMerchant } from './merchants.js';
+import { currentRates } from './rates.js';
+
+export type Invoice = Selectable<InvoicesTable>;
+
+/** The create-invoice request after schema validation (BITPAY-WIRE §4.1). */
+export interface CreateInvoiceRequest {
+  price: number;
+  currency: string;
+  orderId?: string;
+  itemDesc?: string;
+  itemCode?: string;
+  posData?: string;
+  guid?: string;
+  notificationEmail?: string;
+  notificationURL?: string;
+  redirectURL?: string;
+  closeURL?: string;
+  autoRedirect?: boolean;
+  transactionSpeed?: TransactionSpeed;
+  fullNotifications?: boolean;
+  extendedNotifications?: boolean;
+  physical?: boolean;
+  buyerSms?: string;
+  paymentCurrencies?: string[];
+  jsonPayProRequired?: boolean;
+  bitpayIdRequired?: boolean;
+  acceptanceWindow?: number;
+  merchantName?: string;
+  forcedBuyerSelectedWallet?: string;
+  forcedBuyerSelectedTransactionCurrency?: string;
+  selectedTransactionCurrency?: string;
+  buyerProvidedInfo?: { emailAddress?: string; selectedWallet?: string; selectedTransactionCurrency?: string };
+  itemizedDetails?: ItemizedDetail[];
+  billId?: string;
+  [legacyBuyerField: string]: unknown;
+}
+
+/** Who creates the invoice: the merchant, through a pos or merchant token. */
+export interface InvoiceCreator {
+  merchantId: string;
+  apiToken: string;
+  facade: 'pos' | 'merchant';
+}
+
+function pick<T extends object, K extends keyof T>(source: T, keys: K[]): Partial<Pick<T, K>> {
+  const picked: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (source[key] !== undefined) picked[key] = source[key];
+  return picked;
+}
+
+/** Checks that need the currency catalogue and the current rates; returns the locked rates. */
+async function priceInBitcoin(db: Db, request: CreateInvoiceRequest) {
+  const currency = findCurrency(request.currency);
+  const rates = await currentRates(db);
+  const rate = rates.get(request.currency);
+  if (!currency || !rate) {
+    throw invalidParam('invoice', `Invalid currency: ${request.currency} is not a supported currency (see GET /currencies)`);
+  }
+  const price = new Decimal(request.price);
+  if (price.lt(currency.minimum)) {
+    throw stateError('invoice', '10', `Invoice price is below the minimum threshold of ${currency.minimum} ${currency.code}`);
+  }
+  if (priceToSats(price, rate).gt(MAX_INVOICE_SATS)) {
+    throw stateError('invoice', '11', `Invoice price is above the maximum threshold: ${request.price} ${currency.code} is more than 21 million BTC`);
+  }
+  const exchangeRates: Record<string, number> = {};
+  for (const [code, value] of rates) if (code !== 'BTC') exchangeRates[code] = value.toNumber();
+  return { rate, exchangeRates };
+}
+
+/** `POST /invoices`: a new invoice with its own address, amounts locked at the current rate. */
+export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator, request: CreateInvoiceRequest): Promise<Invoice> {
+  if (request.autoRedirect && !request.redirectURL) {
+    throw missingParam('invoice', 'Missing required parameter: redirectURL (required when autoRedirect is true)');
+  }
+  if (request.paymentCurrencies && !request.paymentCurrencies.includes('BTC')) {
+    throw invalidParam('invoice', 'Invalid parameter paymentCurrencies: the emulator takes bitcoin payments only, so it must include BTC');
+  }
+  const { rate, exchangeRates } = await priceInBitcoin(ctx.db, request);
+  const merchant = await getMerchant(ctx.db, creator.merchantId);
+  const { satoshisPerByte, sweepTransactionBytes } = fixtures.bitcoin;
+  const amounts = invoiceAmounts(request.price, rate, satoshisPerByte * sweepTransactionBytes);
+
+  const buyer = normalizeBuyer(request);
+  const buyerProvided: BuyerProvided = {
+    ...pick(request.buyerProvidedInfo ?? {}, ['emailAddress', 'selectedWallet', 'selectedTransactionCurrency']),
+  };
+  if (buyer.name) buyerProvided.name = buyer.name;
+  if (buyer.phone) buyerProvided.phoneNumber = buyer.phone;
+  if (buyer.email && !buyerProvided.emailAddress) buyerProvided.emailAddress = buyer.email;
+  if (request.buyerSms) Object.assign(buyerProvided, { sms: request.buyerSms, smsVerified: false });
+  const selected = request.forcedBuyerSelectedTransactionCurrency ?? request.selectedTransactionCurrency;
+  if (selected && !buyerProvided.selectedTransactionCurrency) buyerProvided.selectedTransactionCurrency = selected;
+  if (request.forcedBuyerSelectedWallet && !buyerProvided.selectedWallet) {
+    buyerProvided.selectedWallet = request.forcedBuyerSelectedWallet;
+  }
+
+  const details: InvoiceDetails = pick(request, [
+    'itemDesc',
+    'itemCode',
+    'posData',
+    'notificationEmail',
+    'physical',
+    'merchantName',
+    'itemizedDetails',
+    'jsonPayProRequired',
+    'bitpayIdRequired',
+    'forcedBuyerSelectedWallet',
+    'forcedBuyerSelectedTransactionCurrency',
+    'paymentCurrencies',
+    'acceptanceWindow',
+    'billId',
+  ]);
+  if (!details.merchantName) details.merchantName = merchant.name;
+
+  const now = ctx.clock.now();
+  const window = request.acceptanceWindow || DEFAULT_ACCEPTANCE_WINDOW_MS;
+  const extended = request.extendedNotifications === true;
+
+  return ctx.db.transaction().execute(async (trx) => {
+    const { index } = await sql<{ index: number }>`SELECT nextval('address_derivation_index')::int AS index`
+      .execute(trx)
+      .then((r) => r.rows[0] as { index: number });
+    const invoice = await trx
+      .insertInto('invoices')
+      .values({
+        id: base58Text(ctx.random, 22),
+        merchant_id: creator.merchantId,
+        resource_token: base58Text(ctx.random, 44),
+        event_token: base58Text(ctx.random, 22),
+        api_token: creator.apiToken,
+        facade: creator.facade,
+        guid: request.guid ?? null,
+        order_id: request.orderId ?? null,
+        status: 'new',
+        exception_status: null,
+        price: new Decimal(request.price).toString(),
+        currency: request.currency,
+        rate: rate.toString(),
+        exchange_rates: toJson({ BTC: exchangeRates }),
+        subtotal_sats: amounts.subtotalSats,
+        miner_fee_sats: amounts.minerFeeSats,
+        sats_per_byte: satoshisPerByte,
+        address: ctx.addresses(index),
+        derivation_index: index,
+        transaction_speed: request.transactionSpeed ?? (merchant.transaction_speed as TransactionSpeed),
+        full_notifications: extended || request.fullNotifications !== false,
+        extended_notifications: extended,
+        notification_url: request.notificationURL ?? null,
+        redirect_url: request.redirectURL ?? null,
+        close_url: request.closeURL ?? null,
+        auto_redirect: request.autoRedirect === true,
+        buyer: toJson(buyer),
+        buyer_provided: toJson(buyerProvided),
+        details: toJson(details),
+        invoice_time: now,
+        expiration_time: now + window,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordEvent(trx, invoice.id, 'created', null, 'new', null, now);
+    return invoice;
+  });
+}
+
+export async function recordEvent(
+  db: Db,
+  invoiceId: string,
+  type: string,
+  from: InvoiceStatus | null,
+  to: InvoiceStatus,
+  exceptionStatus: Invoice['exception_status'],
+  at: number,
+  detail: Record<string, unknown> = {},
+): Promise<void> {
+  await db
+    .insertInto('invoice_events')
+    .values({
+      invoice_id: invoiceId,
+      type,
+      from_status: from,
+      to_status: to,
+      exception_status: exceptionStatus,
+      detail: toJson(detail),
+      occurred_at: at,
+    })
+    .execute();
+}
+
+/** An invoice of this merchant, by id; another merchant's invoice is "not found" too. */
+export async function getInvoice(db: Db, merchantId: string, id: string): Promise<Invoice> {
+  const invoice = await db
+    .selectFrom('invoices')
+    .selectAll()
+    .where('id', '=', id)
+    .where('merchant_id', '=', merchantId)
+    .executeTakeFirst();
+  if (!invoice) throw notFound('invoice', `Invoice ${id} not found`);
+  return invoice;
+}
+
+/** Any merchant's invoice, by id (the sandbox API sees every merchant). */
+export async function findInvoice(db: Db, id: string): Promise<Invoice> {
+  const invoice = await db.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!invoice) throw notFound('invoice', `Invoice ${id} not found`);
+  return invoice;
+}
+
+export async function invoiceEvents(db: Db, invoiceId: string) {
+  return db.selectFrom('invoice_events').selectAll().where('invoice_id', '=', invoiceId).orderBy('id').execute();
+}
+
+/** By the merchant's guid; guids need not be unique (the Node SDK uses the time in ms), so the newest wins. */
+export async function getInvoiceByGuid(db: Db, merchantId: string, guid: string): Promise<Invoice> {
+  const invoice = await db
+    .selectFrom('invoices')
+    .selectAll()
+    .where('guid', '=', guid)
+    .where('merchant_id', '=', merchantId)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!invoice) throw notFound('invoice', `Invoice with guid ${guid} not found`);
+  return invoice;
+}
+
+export interface InvoiceFilter {
+  from: number;
+  /** exclusive */
+  to: number;
+  status?: InvoiceStatus;
+  orderId?: string;
+  limit: number;
+  offset: number;
+}
+
+/** `GET /invoices`: newest first. */
+export async function listInvoices(db: Db, merchantId: string, filter: InvoiceFilter): Promise<Invoice[]> {
+  let query = db
+    .selectFrom('invoices')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where('invoice_time', '>=', filter.from)
+    .where('invoice_time', '<', filter.to);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.orderId !== undefined) query = query.where('order_id', '=', filter.orderId);
+  return query.orderBy('invoice_time', 'desc').orderBy('seq', 'desc').limit(filter.limit).offset(filter.offset).execute();
+}
+
+export interface ContactUpdate {
+  buyerEmail?: string;
+  buyerSms?: string;
+  smsCode?: string;
+  autoVerify?: boolean;
+}
+
+/** The code "sent" by SMS: six digits, shown in the sandbox. */
+function newSmsCode(ctx: EngineContext): string {
+  return [...ctx.random.bytes(6)].map((byte) => byte % 10).join('');
+}
+
+/**
+ * `PUT /invoices/:id`: the buyer's e-mail or SMS number, and SMS verification. `autoVerify`
+ * skips verification (BitPay allows it only in its test environment, which this is).
+ */
+export async function updateInvoiceContact(ctx: EngineContext, merchantId: string, id: string, update: ContactUpdate): Promise<Invoice> {
+  if (update.buyerEmail === undefined && update.buyerSms === undefined && update.smsCode === undefined) {
+    throw missingParam('invoice', 'Missing required parameter: buyerEmail or buyerSms');
+  }
+  if (update.buyerEmail !== undefined && update.buyerSms !== undefined) {
+    throw invalidParam('invoice', 'Invalid parameters: send buyerEmail or buyerSms, not both');
+  }
+  return ctx.db.transaction().execute(async (trx) => {
+    const invoice = await trx
+      .selectFrom('invoices')
+      .selectAll()
+      .where('id', '=', id)
+      .where('merchant_id', '=', merchantId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!invoice) throw notFound('invoice', `Invoice ${id} not found`);
+    const provided: BuyerProvided = { ...invoice.buyer_provided };
+    if (update.buyerEmail !== undefined) {
+      if (provided.emailAddress || invoice.buyer.email) throw stateError('invoice', '15', 'Email already set on invoice');
+      provided.emailAddress = update.buyerEmail;
+    }
+    if (update.buyerSms !== undefined) {
+      if (!SMS_NUMBER.test(update.buyerSms)) {
+        throw codedError('invoice', '12', 400, 'Invalid SMS number: use the international format, e.g. +12223334444');
+      }
+      provided.sms = update.buyerSms;
+      provided.smsVerified = update.autoVerify === true;
+      if (provided.smsVerified) delete provided.smsCode;
+      else provided.smsCode = newSmsCode(ctx);
+    }
+    if (update.smsCode !== undefined) {
+      if (!provided.sms) throw stateError('invoice', '08', 'Invoice is missing SMS: set buyerSms before verifying a code');
+      if (!provided.smsVerified) {
+        if (update.smsCode !== provided.smsCode) throw stateError('invoice', '13', 'Error verifying SMS: the code does not match');
+        provided.smsVerified = true;
+        delete provided.smsCode;
+      }
+    }
+    return trx
+      .updateTable('invoices')
+      .set({ buyer_provided: toJson(provided) })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
+}
+
+export function hasBuyerContact(invoice: Invoice): boolean {
+  return Boolean(invoice.buyer.email || invoice.buyer_provided.emailAddress || invoice.buyer_provided.sms);
+}
+
+/** `DELETE /invoices/:id`: BitPay's cancel rules (domain/invoice.ts), recorded as an event. */
+export async function cancelInvoice(ctx: EngineContext, invoice: Invoice, force: boolean): Promise<Invoice> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom('invoices').selectAll().where('id', '=', invoice.id).forUpdate().executeTakeFirstOrThrow();
+    const outcome = cancelOutcome(
+      {
+        status: current.status,
+        amountPaidSats: current.amount_paid_sats,
+        hasBuyerContact: hasBuyerContact(current),
+        isCancelled: current.is_cancelled,
+      },
+      force,
+    );
+    if ('refused' in outcome) {
+      if (outcome.refused === 'contact') {
+        throw stateError('invoice', '08', 'Invoice is missing email or SMS: a partly paid invoice needs buyer contact to be cancelled, or forceCancel');
+      }
+      throw stateError('invoice', '07', `Invalid invoice state for cancel: the invoice is ${current.is_cancelled ? 'already cancelled' : current.status}`);
+    }
+    const now = ctx.clock.now();
+    const cancelled = await trx
+      .updateTable('invoices')
+      .set({ status: outcome.status, is_cancelled: true })
+      .where('id', '=', current.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordEvent(trx, current.id, 'cancelled', current.status, outcome.status, cancelled.exception_status, now, { force });
+    return cancelled;
+  });
+}

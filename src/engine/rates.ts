@@ -1,0 +1,54 @@
+import type { Db } from '../db/schema.js';
+import { Decimal } from '../domain/money.js';
+import { invalidParam } from '../errors.js';
+import { findCurrency, fixtures } from '../fixtures.js';
+import type { EngineContext } from './context.js';
+
+/** Units of each currency per 1 BTC. */
+export type BtcRates = Map<string, Decimal>;
+
+/** Puts the fixture rates in place for codes that have none (first start, or after a reset). */
+export async function seedRates(ctx: EngineContext): Promise<void> {
+  const now = ctx.clock.now();
+  const rows = Object.entries(fixtures.rates.BTC).map(([code, rate]) => ({ code, rate, updated_at: now }));
+  await ctx.db.insertInto('rates').values(rows).onConflict((oc) => oc.column('code').doNothing()).execute();
+}
+
+export async function currentRates(db: Db): Promise<BtcRates> {
+  const rows = await db.selectFrom('rates').select(['code', 'rate']).execute();
+  return new Map(rows.map((r) => [r.code, new Decimal(r.rate)]));
+}
+
+/**
+ * `PUT /sandbox/rates {BTC: {USD: 65000, …}}`: sets the listed BTC rates. Invoices keep the
+ * rates they locked at creation.
+ */
+export async function updateRates(ctx: EngineContext, body: Record<string, unknown>): Promise<BtcRates> {
+  const bases = Object.keys(body);
+  if (bases.length !== 1 || bases[0] !== 'BTC' || typeof body.BTC !== 'object' || body.BTC === null || Array.isArray(body.BTC)) {
+    throw invalidParam('unmapped', 'Rates are set per bitcoin: send {"BTC": {"USD": 65000, …}}');
+  }
+  const entries = Object.entries(body.BTC as Record<string, unknown>);
+  if (entries.length === 0) throw invalidParam('unmapped', 'No rates given');
+  const now = ctx.clock.now();
+  const rows = entries.map(([code, value]) => {
+    if (!findCurrency(code)) throw invalidParam('unmapped', `Unknown currency: ${code}`);
+    if (code === 'BTC') throw invalidParam('unmapped', 'The BTC rate of BTC is always 1');
+    let rate: Decimal;
+    try {
+      rate = new Decimal(value as Decimal.Value);
+    } catch {
+      throw invalidParam('unmapped', `Rate for ${code} must be a positive number`);
+    }
+    if ((typeof value !== 'number' && typeof value !== 'string') || !rate.isFinite() || rate.lte(0) || rate.gt('1e15')) {
+      throw invalidParam('unmapped', `Rate for ${code} must be a positive number`);
+    }
+    return { code, rate: rate.toString(), updated_at: now };
+  });
+  await ctx.db
+    .insertInto('rates')
+    .values(rows)
+    .onConflict((oc) => oc.column('code').doUpdateSet((eb) => ({ rate: eb.ref('excluded.rate'), updated_at: now })))
+    .execute();
+  return currentRates(ctx.db);
+}

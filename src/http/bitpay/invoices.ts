@@ -1,0 +1,97 @@
+import Router from '@koa/router';
+import type { Facade } from '../../domain/facades.js';
+import { dateRange, parseFlag } from '../../domain/query.js';
+import type { EngineContext } from '../../engine/context.js';
+import {
+  cancelInvoice,
+  createInvoice,
+  getInvoice,
+  getInvoiceByGuid,
+  listInvoices,
+  updateInvoiceContact,
+  type ContactUpdate,
+  type CreateInvoiceRequest,
+  type Invoice,
+} from '../../engine/invoices.js';
+import type { InvoiceStatus } from '../../domain/invoice.js';
+import { invalidParam } from '../../errors.js';
+import { principalOf, bodyOf, type AppContext, type AppState } from '../context.js';
+import { requireToken, type AuthOptions } from '../auth.js';
+import { validated } from '../validate.js';
+import { invoiceFacade, presentEventToken, presentInvoice } from './presenters/invoice.js';
+
+const DEFAULT_LIST_LIMIT = 100;
+const MAX_LIST_LIMIT = 1000;
+
+type InvoiceFacade = Extract<Facade, 'pos' | 'merchant'>;
+
+/** The query string as an object; empty values count as absent (SDKs send `status=` for a null filter). */
+function queryOf(ctx: AppContext): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(ctx.query).filter(([, value]) => value !== ''));
+}
+
+/** BitPay's Invoices resource (BITPAY-WIRE §3.1). */
+export function invoicesRoutes(engine: EngineContext, auth: AuthOptions): Router<AppState> {
+  const router = new Router<AppState>();
+  const posOrMerchant = requireToken(auth, ['pos', 'merchant']);
+  const merchantOnly = requireToken(auth, ['merchant']);
+
+  const view = (facade: InvoiceFacade) => ({ facade, publicUrl: auth.publicUrl(), now: engine.clock.now() });
+  const respond = (ctx: AppContext, invoice: Invoice) => {
+    const facade = principalOf(ctx).facade as InvoiceFacade;
+    ctx.body = { facade: invoiceFacade({ facade }), data: presentInvoice(invoice, view(facade)) };
+  };
+
+  router.post('/invoices', posOrMerchant, async (ctx) => {
+    const principal = principalOf(ctx);
+    const request = validated<CreateInvoiceRequest>('requests/invoice-create', 'invoice', bodyOf(ctx));
+    const creator = { merchantId: principal.merchantId, apiToken: principal.token.token, facade: principal.facade as InvoiceFacade };
+    respond(ctx, await createInvoice(engine, creator, request));
+  });
+
+  router.get('/invoices', merchantOnly, async (ctx) => {
+    const query = validated<Record<string, string>>('requests/invoice-list', 'invoice', queryOf(ctx));
+    const range = dateRange(query.dateStart as string, query.dateEnd as string);
+    if (!range) throw invalidParam('invoice', 'Invalid parameters dateStart, dateEnd: dateEnd must not be before dateStart');
+    const limit = query.limit === undefined ? DEFAULT_LIST_LIMIT : Number(query.limit);
+    if (limit < 1 || limit > MAX_LIST_LIMIT) throw invalidParam('invoice', `Invalid parameter limit: must be from 1 to ${MAX_LIST_LIMIT}`);
+    const invoices = await listInvoices(engine.db, principalOf(ctx).merchantId, {
+      ...range,
+      status: query.status as InvoiceStatus | undefined,
+      orderId: query.orderId,
+      limit,
+      offset: query.offset === undefined ? 0 : Number(query.offset),
+    });
+    ctx.body = { facade: 'merchant/invoice', data: invoices.map((invoice) => presentInvoice(invoice, view('merchant'))) };
+  });
+
+  router.get('/invoices/guid/:guid', posOrMerchant, async (ctx) => {
+    respond(ctx, await getInvoiceByGuid(engine.db, principalOf(ctx).merchantId, ctx.params.guid as string));
+  });
+
+  router.get('/invoices/:id', posOrMerchant, async (ctx) => {
+    respond(ctx, await getInvoice(engine.db, principalOf(ctx).merchantId, ctx.params.id as string));
+  });
+
+  router.get('/invoices/:id/events', merchantOnly, async (ctx) => {
+    const invoice = await getInvoice(engine.db, principalOf(ctx).merchantId, ctx.params.id as string);
+    ctx.body = { facade: 'merchant/invoice', data: presentEventToken(invoice, auth.publicUrl()) };
+  });
+
+  router.put('/invoices/:id', merchantOnly, async (ctx) => {
+    const update = validated<ContactUpdate>('requests/invoice-update', 'invoice', bodyOf(ctx));
+    respond(ctx, await updateInvoiceContact(engine, principalOf(ctx).merchantId, ctx.params.id as string, update));
+  });
+
+  const cancel = (find: (merchantId: string, key: string) => Promise<Invoice>) => async (ctx: AppContext) => {
+    const raw = ctx.query.forceCancel;
+    const force = parseFlag(Array.isArray(raw) ? raw[0] : raw);
+    if (force === null) throw invalidParam('invoice', 'Invalid parameter forceCancel: must be true or false');
+    const invoice = await find(principalOf(ctx).merchantId, ctx.params.key as string);
+    respond(ctx, await cancelInvoice(engine, invoice, force));
+  };
+  router.delete('/invoices/guid/:key', merchantOnly, cancel((m, guid) => getInvoiceByGuid(engine.db, m, guid)));
+  router.delete('/invoices/:key', merchantOnly, cancel((m, id) => getInvoice(engine.db, m, id)));
+
+  return router;
+}

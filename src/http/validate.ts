@@ -1,0 +1,114 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { invalidParam, missingParam, type ErrorResource } from '../errors.js';
+
+const SCHEMAS_DIR = new URL('../../schemas/', import.meta.url);
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+/** Every JSON Schema under schemas/, registered under its $id (e.g. "requests/invoice-create"). */
+function loadSchemas(): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: false, strict: true });
+  addFormats(ajv);
+  for (const folder of readdirSync(SCHEMAS_DIR, { withFileTypes: true })) {
+    if (!folder.isDirectory()) continue;
+    for (const file of readdirSync(new URL(`${folder.name}/`, SCHEMAS_DIR)).filter((f) => f.endsWith('.json'))) {
+      ajv.addSchema(JSON.parse(readFileSync(new URL(`${folder.name}/${file}`, SCHEMAS_DIR), 'utf8')));
+    }
+  }
+  return ajv;
+}
+
+export const schemas = loadSchemas();
+const compiled = new Map<string, ValidateFunction>();
+
+function validatorFor(id: string): ValidateFunction {
+  let validate = compiled.get(id);
+  if (!validate) {
+    validate = schemas.getSchema(id);
+    if (!validate) throw new Error(`no schema ${id}`);
+    compiled.set(id, validate);
+  }
+  return validate;
+}
+
+function fieldName(path: string): string {
+  return path.replace(/^\//, '').replace(/\//g, '.');
+}
+
+function describe(error: ErrorObject): string {
+  const field = fieldName(error.instancePath);
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'type':
+      return `Invalid parameter ${field}: must be ${/^[aeiou]/.test(String(params.type)) ? 'an' : 'a'} ${params.type}`;
+    case 'maxLength':
+      return `Invalid parameter ${field}: must be at most ${params.limit} characters`;
+    case 'maxItems':
+      return `Invalid parameter ${field}: must have at most ${params.limit} items`;
+    case 'exclusiveMinimum':
+      return `Invalid parameter ${field}: must be greater than ${params.limit}`;
+    case 'minimum':
+    case 'maximum':
+      return `Invalid parameter ${field}: must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${params.limit}`;
+    case 'enum':
+      return `Invalid parameter ${field}: must be one of ${(params.allowedValues as unknown[]).join(', ')}`;
+    case 'format':
+    case 'pattern':
+    case 'anyOf':
+      return `Invalid parameter ${field}: ${formatHint(field)}`;
+    default:
+      return `Invalid parameter ${field}: ${error.message ?? 'not valid'}`;
+  }
+}
+
+function formatHint(field: string): string {
+  if (/url$/i.test(field)) return 'must be an absolute http:// or https:// URL';
+  if (/email|emailAddress/i.test(field)) return 'must be an e-mail address';
+  if (/^date/.test(field)) return 'must be a date (YYYY-MM-DD) or an ISO 8601 date-time';
+  if (field === 'currency' || /Currenc/.test(field)) return 'must be an upper-case currency code such as USD';
+  if (field === 'limit' || field === 'offset') return 'must be a non-negative integer';
+  return 'has the wrong format';
+}
+
+/** The first NUL character in any string (PostgreSQL text cannot hold one), as a field path. */
+function findNul(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = findNul(item, `${path}/${i}`);
+      if (found !== null) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const found = key.includes('\u0000') ? `${path}/${key}` : findNul(item, `${path}/${key}`);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}
+
+/** JSON `null` means "not given" (the Java and older SDKs send nulls for unset fields). */
+function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
+}
+
+/**
+ * Validates a request body or query against a schema under schemas/ and returns it typed, or
+ * throws BitPay's coded error naming the field: xx..03 when missing, xx..02 when invalid.
+ */
+export function validated<T>(schemaId: string, resource: ErrorResource, input: Record<string, unknown>): T {
+  const value = withoutNulls(input);
+  const nul = findNul(value, '');
+  if (nul !== null) throw invalidParam(resource, `Invalid parameter ${fieldName(nul)}: contains a NUL character`);
+  const validate = validatorFor(schemaId);
+  if (!validate(value)) {
+    const error = (validate.errors as ErrorObject[])[0] as ErrorObject;
+    if (error.keyword === 'required') {
+      const missing = fieldName(`${error.instancePath}/${(error.params as { missingProperty: string }).missingProperty}`);
+      throw missingParam(resource, `Missing required parameter: ${missing}`);
+    }
+    throw invalidParam(resource, describe(error));
+  }
+  return value as T;
+}
