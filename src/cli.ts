@@ -21,6 +21,10 @@ Commands:
   pairing create --facade pos|merchant|payout [--require-auth] [--label L] [--merchant ID]
                                           create a pairing code for a client to claim
   pairing approve <code> [--merchant ID]  approve a client's pairing request
+  pay <invoiceId> [--amount BTC | --percent P] [--rbf]
+                                          pay an invoice from the simulated wallet (default: the amount due)
+  mine [n]                                mine n blocks (default 1)
+  clock advance <duration>                move the virtual clock, e.g. 16m, 1h30m
 
 Settings (env var or flag): ${Object.values(SETTING_NAMES)
   .map((name) => `${name} (--${flagName(name)})`)
@@ -33,7 +37,7 @@ function flagName(envName: string): string {
 
 class UsageError extends Error {}
 
-function configFrom(flags: Record<string, unknown>): Config {
+function configFrom(flags: Flags): Config {
   const input: ConfigInput = configInputFromEnv(process.env);
   for (const [key, envName] of Object.entries(SETTING_NAMES) as [keyof Config, string][]) {
     const value = flags[flagName(envName)];
@@ -49,8 +53,10 @@ const settingOptions = Object.fromEntries(
   ]),
 );
 
-async function sandboxRequest(config: Config, url: string | undefined, method: string, path: string, body?: unknown) {
-  const base = url ?? config.publicUrl ?? defaultPublicUrl(config.host, config.port);
+/** Calls a running emulator's sandbox API (--url, or the configured address) with SANDBOX_TOKEN. */
+async function sandboxRequest(flags: Flags, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const config = configFrom(flags);
+  const base = (flags.url as string | undefined) ?? config.publicUrl ?? defaultPublicUrl(config.host, config.port);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (config.sandboxToken) headers.authorization = `Bearer ${config.sandboxToken}`;
   let response: Response;
@@ -88,54 +94,88 @@ async function main(argv: string[]): Promise<void> {
       'require-auth': { type: 'boolean' },
       label: { type: 'string' },
       merchant: { type: 'string' },
+      amount: { type: 'string' },
+      percent: { type: 'string' },
+      rbf: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const [command, sub, ...rest] = positionals;
-  if (values.help || !command) {
+  if (values.help || positionals.length === 0) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  switch (`${command} ${sub ?? ''}`.trim()) {
-    case 'start': {
-      const server = await startServer(configFrom(values));
-      const stop = async () => {
-        await server.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      return;
-    }
-    case 'keys new': {
-      const key = new elliptic.ec('secp256k1').genKeyPair();
-      const publicKey = key.getPublic().encodeCompressed('hex');
-      process.stdout.write(
-        `private key: ${key.getPrivate('hex').padStart(64, '0')}\npublic key:  ${publicKey}\nSIN:         ${sinFromPublicKey(Buffer.from(publicKey, 'hex'))}\n`,
-      );
-      return;
-    }
-    case 'pairing create': {
-      const token = await sandboxRequest(configFrom(values), values.url, 'POST', 'sandbox/pairing-codes', {
-        facade: values.facade ?? 'pos',
-        requireAuth: values['require-auth'] ?? false,
-        ...(values.label ? { label: values.label } : {}),
-        ...(values.merchant ? { merchantId: values.merchant } : {}),
-      });
-      printToken(token);
-      return;
-    }
-    case 'pairing approve': {
-      const code = rest[0];
-      if (!code) throw new UsageError('pairing approve needs the pairing code');
-      const path = `sandbox/pairing-codes/${encodeURIComponent(code)}/approve`;
-      printToken(await sandboxRequest(configFrom(values), values.url, 'POST', path, values.merchant ? { merchantId: values.merchant } : {}));
-      return;
-    }
-    default:
-      throw new UsageError(`unknown command "${positionals.join(' ')}"`);
-  }
+  const name = Object.keys(COMMANDS)
+    .filter((n) => n.split(' ').every((word, i) => positionals[i] === word))
+    .sort((a, b) => b.length - a.length)[0];
+  if (!name) throw new UsageError(`unknown command "${positionals.join(' ')}"`);
+  await (COMMANDS[name] as Command)(positionals.slice(name.split(' ').length), values);
 }
+
+type Flags = Record<string, string | boolean | undefined>;
+type Command = (args: string[], flags: Flags) => Promise<void>;
+
+const COMMANDS: Record<string, Command> = {
+  async start(_args, flags) {
+    const server = await startServer(configFrom(flags));
+    const stop = async () => {
+      await server.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  },
+
+  async 'keys new'() {
+    const key = new elliptic.ec('secp256k1').genKeyPair();
+    const publicKey = key.getPublic().encodeCompressed('hex');
+    process.stdout.write(
+      `private key: ${key.getPrivate('hex').padStart(64, '0')}\npublic key:  ${publicKey}\nSIN:         ${sinFromPublicKey(Buffer.from(publicKey, 'hex'))}\n`,
+    );
+  },
+
+  async 'pairing create'(_args, flags) {
+    const token = await sandboxRequest(flags, 'POST', 'sandbox/pairing-codes', {
+      facade: flags.facade ?? 'pos',
+      requireAuth: flags['require-auth'] ?? false,
+      ...(flags.label ? { label: flags.label } : {}),
+      ...(flags.merchant ? { merchantId: flags.merchant } : {}),
+    });
+    printToken(token);
+  },
+
+  async 'pairing approve'([code], flags) {
+    if (!code) throw new UsageError('pairing approve needs the pairing code');
+    const path = `sandbox/pairing-codes/${encodeURIComponent(code)}/approve`;
+    printToken(await sandboxRequest(flags, 'POST', path, flags.merchant ? { merchantId: flags.merchant } : {}));
+  },
+
+  async pay([invoiceId], flags) {
+    if (!invoiceId) throw new UsageError('pay needs the invoice id');
+    if (flags.amount !== undefined && flags.percent !== undefined) throw new UsageError('give --amount or --percent, not both');
+    const payment = await sandboxRequest(flags, 'POST', `sandbox/invoices/${encodeURIComponent(invoiceId)}/payments`, {
+      ...(flags.amount !== undefined ? { amount: flags.amount } : {}),
+      ...(flags.percent !== undefined ? { percent: Number(flags.percent) } : {}),
+      ...(flags.rbf ? { rbf: true } : {}),
+    });
+    const invoice = payment.invoice as Record<string, unknown>;
+    const exception = invoice.exceptionStatus ? ` (${invoice.exceptionStatus})` : '';
+    process.stdout.write(
+      `txid:    ${payment.txid}\namount:  ${payment.amountBtc} BTC to ${payment.address}\ninvoice: ${invoice.id} is ${invoice.status}${exception}, ${invoice.btcDue} BTC due\n`,
+    );
+  },
+
+  async mine([count = '1'], flags) {
+    if (!/^[1-9][0-9]*$/.test(count)) throw new UsageError('mine takes a positive number of blocks');
+    const blocks = (await sandboxRequest(flags, 'POST', 'sandbox/blocks', { count: Number(count) })) as unknown as { height: number }[];
+    process.stdout.write(`mined ${blocks.length} block${blocks.length === 1 ? '' : 's'}; height ${blocks.at(-1)?.height}\n`);
+  },
+
+  async 'clock advance'([duration], flags) {
+    if (!duration) throw new UsageError('clock advance needs a duration, e.g. 16m');
+    const clock = await sandboxRequest(flags, 'POST', 'sandbox/clock', { advance: duration });
+    process.stdout.write(`clock: ${clock.iso}\n`);
+  },
+};
 
 function isUsageError(error: unknown): boolean {
   return error instanceof UsageError || String((error as NodeJS.ErrnoException)?.code).startsWith('ERR_PARSE_ARGS');

@@ -16,6 +16,8 @@ export interface Config {
   sandboxToken: string | null;
   autoApprove: boolean;
   blockIntervalMs: number;
+  /** How long a paid invoice's payment may stay unconfirmed before the invoice is invalid. */
+  invalidAfterMs: number;
   clock: ClockMode;
   btcNetwork: BtcNetwork;
   btcXpub: string | null;
@@ -118,6 +120,7 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   sandboxToken: { env: 'SANDBOX_TOKEN', key: 'sandboxToken', fallback: null, parse: parseOptional },
   autoApprove: { env: 'AUTO_APPROVE', key: 'autoApprove', fallback: 'false', parse: parseBoolean },
   blockIntervalMs: { env: 'BLOCK_INTERVAL', key: 'blockIntervalMs', fallback: '10s', parse: parseInterval },
+  invalidAfterMs: { env: 'INVALID_AFTER', key: 'invalidAfterMs', fallback: '1h', parse: parseInterval },
   clock: { env: 'CLOCK', key: 'clock', fallback: 'system', parse: oneOf(['system', 'virtual'] as const) },
   btcNetwork: { env: 'BTC_NETWORK', key: 'btcNetwork', fallback: 'testnet', parse: oneOf(['testnet', 'regtest'] as const) },
   btcXpub: { env: 'BTC_XPUB', key: 'btcXpub', fallback: null, parse: parseXpub },

@@ -1,35 +1,55 @@
 import { resolveConfig, type Config, type ConfigInput } from './config.js';
 import { parseDuration } from './domain/duration.js';
 import { seededRandom } from './domain/ids.js';
+import { tip } from './engine/chain.js';
 import { createMerchant } from './engine/merchants.js';
+import type { PaymentRequest } from './engine/payments.js';
 import { approvePairingCode, createPairingCode, listTokens, type ServerPairingRequest } from './engine/tokens.js';
-import { presentSandboxMerchant, presentSandboxToken } from './http/sandbox/presenters.js';
+import {
+  presentSandboxBlock,
+  presentSandboxInvoice,
+  presentSandboxMerchant,
+  presentSandboxToken,
+  presentSandboxTransaction,
+} from './http/sandbox/presenters.js';
 import type { Logger } from './logger.js';
 import { startServer } from './server.js';
 
 export type { Config, ConfigInput } from './config.js';
 export type { Logger } from './logger.js';
+export type { PaymentRequest } from './engine/payments.js';
 
 export interface EmulatorOptions extends ConfigInput {
-  /** Seed for ids and tokens, for reproducible test runs. */
+  /** Seed for ids, tokens and txids, for reproducible test runs. */
   seed?: string;
   logger?: Logger;
 }
+
+type Presented<F extends (...args: never[]) => unknown> = ReturnType<F>;
 
 export interface Emulator {
   /** Base URL for SDK clients, ending in '/'. */
   url: string;
   config: Config;
   sandbox: {
-    createMerchant(name: string): Promise<ReturnType<typeof presentSandboxMerchant>>;
-    createPairingCode(request?: ServerPairingRequest): Promise<ReturnType<typeof presentSandboxToken>>;
-    approvePairingCode(code: string, merchantId?: string): Promise<ReturnType<typeof presentSandboxToken>>;
-    tokens(): Promise<ReturnType<typeof presentSandboxToken>[]>;
+    createMerchant(name: string): Promise<Presented<typeof presentSandboxMerchant>>;
+    createPairingCode(request?: ServerPairingRequest): Promise<Presented<typeof presentSandboxToken>>;
+    approvePairingCode(code: string, merchantId?: string): Promise<Presented<typeof presentSandboxToken>>;
+    tokens(): Promise<Presented<typeof presentSandboxToken>[]>;
+    /** The invoice as the merchant sees it, with its address, transactions and event history. */
+    invoice(id: string): Promise<Presented<typeof presentSandboxInvoice>>;
+    /** Pays an invoice from the simulated wallet: the amount due, or `amount` BTC, or `percent` of the total. */
+    pay(invoiceId: string, request?: PaymentRequest): Promise<Presented<typeof presentSandboxTransaction>>;
+    mine(count?: number): Promise<Presented<typeof presentSandboxBlock>[]>;
+    expire(invoiceId: string): Promise<void>;
+    doubleSpend(txid: string): Promise<void>;
+    reset(options?: { keepTokens?: boolean }): Promise<void>;
   };
   clock: {
     now(): number;
-    /** Moves the virtual clock: milliseconds or a duration such as '16m'. */
-    advance(duration: number | string): number;
+    /** Moves the virtual clock (milliseconds or a duration such as '16m') and applies what falls due. */
+    advance(duration: number | string): Promise<number>;
+    set(ms: number): Promise<number>;
   };
   close(): Promise<void>;
 }
@@ -56,20 +76,33 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(logger ? { logger } : {}),
     ...(seed !== undefined ? { random: seededRandom(seed) } : {}),
   });
-  const { engine } = server;
+  const { engine, sandbox } = server;
+  const publicUrl = config.publicUrl ?? server.url;
   return {
     url: server.url,
     config,
     sandbox: {
       createMerchant: async (name) => presentSandboxMerchant(await createMerchant(engine, { name })),
       createPairingCode: async (request = {}) => presentSandboxToken(await createPairingCode(engine, request)),
-      approvePairingCode: async (code, merchantId) =>
-        presentSandboxToken(await approvePairingCode(engine, code, merchantId)),
+      approvePairingCode: async (code, merchantId) => presentSandboxToken(await approvePairingCode(engine, code, merchantId)),
       tokens: async () => (await listTokens(engine.db)).map(presentSandboxToken),
+      async invoice(id) {
+        const { invoice, events, chain } = await sandbox.invoiceDetails(id);
+        return presentSandboxInvoice(invoice, events, chain, publicUrl, engine.clock.now());
+      },
+      async pay(invoiceId, request = {}) {
+        const { transaction } = await sandbox.pay(invoiceId, request);
+        return presentSandboxTransaction(transaction, (await tip(engine.db)).height);
+      },
+      mine: async (count = 1) => (await sandbox.mine(count)).map(presentSandboxBlock),
+      expire: async (invoiceId) => void (await sandbox.expire(invoiceId)),
+      doubleSpend: async (txid) => void (await sandbox.doubleSpend(txid)),
+      reset: (resetOptions) => sandbox.reset(resetOptions),
     },
     clock: {
       now: () => engine.clock.now(),
-      advance: (duration) => engine.clock.advance(toMs(duration)),
+      advance: (duration) => sandbox.advanceClock(toMs(duration)),
+      set: (ms) => sandbox.setClock(ms),
     },
     close: () => server.close(),
   };

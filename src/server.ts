@@ -5,20 +5,27 @@ import { openDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { systemRandom, type RandomSource } from './domain/ids.js';
 import { createAddressDeriver } from './chain/addresses.js';
-import { createClock } from './engine/clock.js';
+import { ensureGenesis } from './engine/chain.js';
+import { openClock } from './engine/clock.js';
+import { createSandbox, type Sandbox } from './engine/sandbox.js';
 import { seedRates } from './engine/rates.js';
 import { fixtures } from './fixtures.js';
 import type { EngineContext } from './engine/context.js';
 import { ensureDefaultMerchant } from './engine/merchants.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
+import { startScheduler } from './scheduler/scheduler.js';
 
 export interface RunningServer {
   /** The base URL clients use, always ending in '/'. */
   url: string;
   engine: EngineContext;
+  sandbox: Sandbox;
   close(): Promise<void>;
 }
+
+/** How often the scheduler looks for due work (expiry, confirmations, blocks, clock changes). */
+const SCHEDULER_INTERVAL_MS = 250;
 
 export interface ServerOptions {
   logger?: Logger;
@@ -38,12 +45,12 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 /** The composition root: database → clock → engine → HTTP. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const database = await openDatabase(config);
+  const database = await openDatabase(config, logger);
   try {
     await migrateToLatest(database.db);
     const engine: EngineContext = {
       db: database.db,
-      clock: createClock(config.clock),
+      clock: await openClock(database.db, config.clock),
       random: options.random ?? systemRandom,
       config,
       logger,
@@ -51,9 +58,12 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     };
     await ensureDefaultMerchant(engine);
     await seedRates(engine);
+    await ensureGenesis(engine);
+    const scheduler = startScheduler(engine, SCHEDULER_INTERVAL_MS);
+    const sandbox = createSandbox(engine, scheduler);
 
     let publicUrl = config.publicUrl ?? '';
-    const app = createApp({ engine, publicUrl: () => publicUrl });
+    const app = createApp({ engine, sandbox, publicUrl: () => publicUrl });
     const server = createServer(app.callback());
     const address = await listen(server, config.port, config.host);
     publicUrl = config.publicUrl ?? defaultPublicUrl(config.host, address.port);
@@ -63,11 +73,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     return {
       url,
       engine,
+      sandbox,
       async close() {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        await scheduler.stop();
         await database.close();
       },
     };

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Database } from './schema.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
+import type { Logger } from '../logger.js';
 
 export type DatabaseKind = 'embedded' | 'postgres';
 
@@ -26,11 +27,11 @@ function parseInt8(text: string): number {
   return value;
 }
 
-export async function openDatabase(options: { databaseUrl: string | null; dataDir: string }): Promise<DatabaseHandle> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openEmbedded(options.dataDir);
+export async function openDatabase(options: { databaseUrl: string | null; dataDir: string }, logger: Logger): Promise<DatabaseHandle> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, logger) : openEmbedded(options.dataDir);
 }
 
-function openPostgres(databaseUrl: string): DatabaseHandle {
+function openPostgres(databaseUrl: string, logger: Logger): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: 10,
@@ -39,6 +40,9 @@ function openPostgres(databaseUrl: string): DatabaseHandle {
         oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection the server drops (restart, failover, DROP DATABASE) must not crash the
+  // process: the pool replaces it on the next query.
+  pool.on('error', (error) => logger.warn('database connection lost', { error: error.message }));
   const url = new URL(databaseUrl);
   url.password = '';
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { BlocksTable, ChainTransactionsTable, VirtualClockTable } from './tables/chain.js';
 import type { InvoiceEventsTable } from './tables/invoice-events.js';
 import type { InvoicesTable } from './tables/invoices.js';
 import type { MerchantsTable } from './tables/merchants.js';
@@ -11,6 +12,9 @@ export interface Database {
   rates: RatesTable;
   invoices: InvoicesTable;
   invoice_events: InvoiceEventsTable;
+  blocks: BlocksTable;
+  chain_transactions: ChainTransactionsTable;
+  virtual_clock: VirtualClockTable;
 }
 
 /** A database handle or an open transaction: repositories accept either. */

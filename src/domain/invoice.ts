@@ -98,17 +98,3 @@ export function normalizeBuyer(request: BuyerSource): Buyer {
   }
   return buyer;
 }
-
-export type CancelOutcome = { status: 'expired' | 'declined' } | { refused: 'state' | 'contact' };
-
-/**
- * BitPay's cancel rules: an unpaid new invoice is cancelled (→ expired); one that has received a
- * partial payment needs the buyer's e-mail or SMS for the refund, unless forced (→ declined);
- * anything paid, or already closed, cannot be cancelled.
- */
-export function cancelOutcome(invoice: { status: InvoiceStatus; amountPaidSats: number; hasBuyerContact: boolean; isCancelled: boolean }, force: boolean): CancelOutcome {
-  if (invoice.status !== 'new' || invoice.isCancelled) return { refused: 'state' };
-  if (invoice.amountPaidSats === 0) return { status: 'expired' };
-  if (!invoice.hasBuyerContact && !force) return { refused: 'contact' };
-  return { status: 'declined' };
-}

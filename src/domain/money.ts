@@ -46,3 +46,21 @@ export function invoiceAmounts(price: Decimal.Value, rate: Decimal.Value, minerF
 export function crossRate(basePerBtc: Decimal.Value, quotePerBtc: Decimal.Value, decimals: number): number {
   return new Decimal(quotePerBtc).div(basePerBtc).toDecimalPlaces(decimals, Decimal.ROUND_HALF_UP).toNumber();
 }
+
+/** A BTC amount ("0.0001" or 0.0001) in satoshis; null unless it is a positive whole number of satoshis. */
+export function btcToSats(btc: unknown): number | null {
+  if (typeof btc !== 'number' && typeof btc !== 'string') return null;
+  let sats: Decimal;
+  try {
+    sats = new Decimal(btc).mul(SATS_PER_BTC);
+  } catch {
+    return null;
+  }
+  if (!sats.isFinite() || !sats.isInteger() || sats.lte(0) || sats.gt(MAX_INVOICE_SATS)) return null;
+  return sats.toNumber();
+}
+
+/** `percent` of `sats`, rounded half-up, at least one satoshi. */
+export function percentOfSats(sats: number, percent: number): number {
+  return Math.max(1, new Decimal(sats).mul(percent).div(100).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber());
+}

@@ -1,38 +1,60 @@
+import type { Kysely } from 'kysely';
 import type { ClockMode } from '../config.js';
+import type { Database } from '../db/schema.js';
+import { codedError, invalidParam } from '../errors.js';
 
 /** Every time-dependent rule reads time from here, never from Date.now(). */
 export interface Clock {
   readonly mode: ClockMode;
   now(): number;
-  /** Moves a virtual clock forward; a system clock refuses. Returns the new time. */
-  advance(ms: number): number;
-  /** Sets a virtual clock (never backwards); a system clock refuses. Returns the new time. */
-  set(ms: number): number;
+  /** Moves a virtual clock forward by `ms`; returns the new time. */
+  advance(ms: number): Promise<number>;
+  /** Sets a virtual clock to `ms` (never backwards); returns the new time. */
+  set(ms: number): Promise<number>;
+  /** Re-reads the shared virtual time, which another process may have moved. */
+  refresh(): Promise<void>;
 }
 
-export class ClockControlError extends Error {}
+const systemClockRefusal = () =>
+  codedError('unmapped', '02', 409, 'The emulator runs on the system clock; start it with CLOCK=virtual to move time');
 
-export function createClock(mode: ClockMode, start = Date.now()): Clock {
+/**
+ * The system clock, or a virtual clock whose time lives in the database (table virtual_clock):
+ * it survives restarts and is shared by every process on one PostgreSQL. Each process keeps
+ * the time in memory and re-reads it on every scheduler tick.
+ */
+export async function openClock(db: Kysely<Database>, mode: ClockMode): Promise<Clock> {
   if (mode === 'system') {
-    const refuse = (): never => {
-      throw new ClockControlError('the clock is the system clock; start the emulator with CLOCK=virtual to move time');
+    return {
+      mode,
+      now: () => Date.now(),
+      advance: () => Promise.reject(systemClockRefusal()),
+      set: () => Promise.reject(systemClockRefusal()),
+      refresh: async () => {},
     };
-    return { mode, now: () => Date.now(), advance: refuse, set: refuse };
   }
-  let current = start;
+  await db.insertInto('virtual_clock').values({ now: Date.now() }).onConflict((oc) => oc.column('id').doNothing()).execute();
+  let current = (await db.selectFrom('virtual_clock').select('now').executeTakeFirstOrThrow()).now;
+  const store = (value: number) => {
+    current = Math.max(current, value);
+    return current;
+  };
   return {
     mode,
     now: () => current,
-    advance(ms) {
-      if (!Number.isSafeInteger(ms) || ms < 0) throw new ClockControlError('advance must be a non-negative duration');
-      current += ms;
-      return current;
+    async advance(ms) {
+      if (!Number.isSafeInteger(ms) || ms < 0) throw invalidParam('unmapped', 'advance must be a non-negative duration');
+      const row = await db.updateTable('virtual_clock').set((eb) => ({ now: eb('now', '+', ms) })).returning('now').executeTakeFirstOrThrow();
+      return store(row.now);
     },
-    set(ms) {
-      if (!Number.isSafeInteger(ms)) throw new ClockControlError('set must be a time in milliseconds since the epoch');
-      if (ms < current) throw new ClockControlError('the virtual clock never moves backwards');
-      current = ms;
-      return current;
+    async set(ms) {
+      if (!Number.isSafeInteger(ms) || ms < 0) throw invalidParam('unmapped', 'set must be a time in milliseconds since the epoch');
+      const row = await db.updateTable('virtual_clock').set({ now: ms }).where('now', '<=', ms).returning('now').executeTakeFirst();
+      if (!row) throw codedError('unmapped', '02', 409, 'The virtual clock never moves backwards');
+      return store(row.now);
+    },
+    async refresh() {
+      store((await db.selectFrom('virtual_clock').select('now').executeTakeFirstOrThrow()).now);
     },
   };
 }

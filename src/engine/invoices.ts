@@ -4,7 +4,6 @@ import { toJson } from '../db/json.js';
 import type { InvoicesTable } from '../db/tables/invoices.js';
 import { base58Text } from '../domain/ids.js';
 import {
-  cancelOutcome,
   DEFAULT_ACCEPTANCE_WINDOW_MS,
   normalizeBuyer,
   SMS_NUMBER,
@@ -18,6 +17,7 @@ import { invoiceAmounts, MAX_INVOICE_SATS, priceToSats, Decimal } from '../domai
 import { codedError, invalidParam, missingParam, notFound, stateError } from '../errors.js';
 import { findCurrency, fixtures } from '../fixtures.js';
 import type { EngineContext } from './context.js';
+import { command, recordSteps } from './lifecycle.js';
 import { getMerchant } from './merchants.js';
 import { currentRates } from './rates.js';
 
@@ -176,36 +176,16 @@ export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator,
         details: toJson(details),
         invoice_time: now,
         expiration_time: now + window,
+        due_at: now + window + 1,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordEvent(trx, invoice.id, 'created', null, 'new', null, now);
+    await trx
+      .insertInto('invoice_events')
+      .values({ invoice_id: invoice.id, type: 'created', from_status: null, to_status: 'new', exception_status: null, detail: toJson({}), occurred_at: now })
+      .execute();
     return invoice;
   });
-}
-
-export async function recordEvent(
-  db: Db,
-  invoiceId: string,
-  type: string,
-  from: InvoiceStatus | null,
-  to: InvoiceStatus,
-  exceptionStatus: Invoice['exception_status'],
-  at: number,
-  detail: Record<string, unknown> = {},
-): Promise<void> {
-  await db
-    .insertInto('invoice_events')
-    .values({
-      invoice_id: invoiceId,
-      type,
-      from_status: from,
-      to_status: to,
-      exception_status: exceptionStatus,
-      detail: toJson(detail),
-      occurred_at: at,
-    })
-    .execute();
 }
 
 /** An invoice of this merchant, by id; another merchant's invoice is "not found" too. */
@@ -335,33 +315,30 @@ export function hasBuyerContact(invoice: Invoice): boolean {
   return Boolean(invoice.buyer.email || invoice.buyer_provided.emailAddress || invoice.buyer_provided.sms);
 }
 
-/** `DELETE /invoices/:id`: BitPay's cancel rules (domain/invoice.ts), recorded as an event. */
+/**
+ * `DELETE /invoices/:id`, by BitPay's rules: an unpaid new invoice is cancelled (→ expired); one
+ * with a partial payment needs the buyer's e-mail or SMS for the refund, unless forced
+ * (→ declined); anything else is refused (040107). The status table decides.
+ */
 export async function cancelInvoice(ctx: EngineContext, invoice: Invoice, force: boolean): Promise<Invoice> {
   return ctx.db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom('invoices').selectAll().where('id', '=', invoice.id).forUpdate().executeTakeFirstOrThrow();
-    const outcome = cancelOutcome(
-      {
-        status: current.status,
-        amountPaidSats: current.amount_paid_sats,
-        hasBuyerContact: hasBuyerContact(current),
-        isCancelled: current.is_cancelled,
-      },
-      force,
-    );
-    if ('refused' in outcome) {
-      if (outcome.refused === 'contact') {
-        throw stateError('invoice', '08', 'Invoice is missing email or SMS: a partly paid invoice needs buyer contact to be cancelled, or forceCancel');
-      }
+    const partlyPaid = current.amount_paid_sats > 0;
+    const outcome = current.is_cancelled ? 'refused' : command(current, { type: partlyPaid ? 'cancelPartial' : 'cancelUnpaid' });
+    if (outcome === 'refused') {
       throw stateError('invoice', '07', `Invalid invoice state for cancel: the invoice is ${current.is_cancelled ? 'already cancelled' : current.status}`);
+    }
+    if (partlyPaid && !hasBuyerContact(current) && !force) {
+      throw stateError('invoice', '08', 'Invoice is missing email or SMS: a partly paid invoice needs buyer contact to be cancelled, or forceCancel');
     }
     const now = ctx.clock.now();
     const cancelled = await trx
       .updateTable('invoices')
-      .set({ status: outcome.status, is_cancelled: true })
+      .set({ status: outcome.state.status, exception_status: outcome.state.exception, is_cancelled: true, due_at: null })
       .where('id', '=', current.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordEvent(trx, current.id, 'cancelled', current.status, outcome.status, cancelled.exception_status, now, { force });
+    await recordSteps(trx, [{ invoiceId: current.id, steps: outcome.steps, detail: { cancelled: true, force } }], now);
     return cancelled;
   });
 }

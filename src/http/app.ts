@@ -3,6 +3,7 @@ import Koa, { type Next } from 'koa';
 import bodyParser from 'koa-bodyparser';
 import Router from '@koa/router';
 import type { EngineContext } from '../engine/context.js';
+import type { Sandbox } from '../engine/sandbox.js';
 import type { Logger } from '../logger.js';
 import { invoicesRoutes } from './bitpay/invoices.js';
 import { publicRoutes } from './bitpay/rates.js';
@@ -47,10 +48,11 @@ function notFoundRoute(ctx: AppContext): void {
 
 export interface AppDependencies {
   engine: EngineContext;
+  sandbox: Sandbox;
   publicUrl: () => string;
 }
 
-export function createApp({ engine, publicUrl }: AppDependencies): Koa<AppState> {
+export function createApp({ engine, sandbox, publicUrl }: AppDependencies): Koa<AppState> {
   const app = new Koa<AppState>();
   app.silent = true;
   app.use(requestLog(engine.logger));
@@ -71,9 +73,9 @@ export function createApp({ engine, publicUrl }: AppDependencies): Koa<AppState>
   const auth = { db: engine.db, publicUrl };
   for (const router of [
     tokensRoutes(engine, publicUrl),
-    invoicesRoutes(engine, auth),
+    invoicesRoutes(engine, sandbox, auth),
     publicRoutes(engine),
-    sandboxRoutes(engine, publicUrl),
+    sandboxRoutes(engine, sandbox, publicUrl),
   ]) {
     root.use(router.routes());
   }

@@ -289,7 +289,7 @@ describe('invoices', () => {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
         ids.push(((await client.createInvoice(sdkInvoice(1 + i, 'USD', { orderId: i % 2 ? 'odd' : 'even' }))) as unknown as Json).id);
-        emu.clock.advance(1000);
+        await emu.clock.advance(1000);
       }
       await client.cancelInvoice(ids[0] as string);
 

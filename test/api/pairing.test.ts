@@ -72,7 +72,7 @@ describe('pairing and tokens', () => {
     it('refuses an expired code', async () => {
       const { json } = await rawRequest(emu, 'POST', 'tokens', { body: { id: newKey().sin, facade: 'merchant' } });
       const code = json.data[0].pairingCode;
-      emu.clock.advance('24h');
+      await emu.clock.advance('24h');
       const response = await rawRequest(emu, 'POST', `sandbox/pairing-codes/${code}/approve`);
       expect(response.status).to.equal(409);
       expect(response.json.error).to.equal(`Pairing code ${code} has expired (codes are valid for 24 hours)`);

@@ -2,22 +2,7 @@ import { readdirSync } from 'node:fs';
 import { expect } from 'chai';
 import pg from 'pg';
 import { startTestEmulator, type Emulator } from '../support/emulator.js';
-
-/** A throwaway database on the PostgreSQL server of DATABASE_URL. */
-async function withFreshDatabase(run: (url: string) => Promise<void>): Promise<void> {
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  const name = `emu_fresh_${process.pid}_${Date.now()}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  try {
-    const url = new URL(process.env.DATABASE_URL as string);
-    url.pathname = `/${name}`;
-    await run(url.href);
-  } finally {
-    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
+import { withFreshDatabase } from '../support/postgres.js';
 
 describe('storage on PostgreSQL', function () {
   before(function () {

@@ -47,4 +47,6 @@ export interface InvoicesTable {
   details: Json<InvoiceDetails>;
   invoice_time: number;
   expiration_time: number;
+  /** When the scheduler must next look at the invoice; null when nothing is pending. */
+  due_at: number | null;
 }

@@ -1,7 +1,9 @@
 import Router from '@koa/router';
 import type { Facade } from '../../domain/facades.js';
 import { dateRange, parseFlag } from '../../domain/query.js';
+import { chainViewOf } from '../../engine/chain.js';
 import type { EngineContext } from '../../engine/context.js';
+import type { Sandbox } from '../../engine/sandbox.js';
 import {
   cancelInvoice,
   createInvoice,
@@ -31,22 +33,25 @@ function queryOf(ctx: AppContext): Record<string, unknown> {
 }
 
 /** BitPay's Invoices resource (BITPAY-WIRE §3.1). */
-export function invoicesRoutes(engine: EngineContext, auth: AuthOptions): Router<AppState> {
+export function invoicesRoutes(engine: EngineContext, sandbox: Sandbox, auth: AuthOptions): Router<AppState> {
   const router = new Router<AppState>();
   const posOrMerchant = requireToken(auth, ['pos', 'merchant']);
   const merchantOnly = requireToken(auth, ['merchant']);
 
-  const view = (facade: InvoiceFacade) => ({ facade, publicUrl: auth.publicUrl(), now: engine.clock.now() });
-  const respond = (ctx: AppContext, invoice: Invoice) => {
+  const present = async (facade: InvoiceFacade, invoices: Invoice[]) => {
+    const view = { facade, publicUrl: auth.publicUrl(), now: engine.clock.now(), chain: await chainViewOf(engine.db, invoices.map((i) => i.id)) };
+    return invoices.map((invoice) => presentInvoice(invoice, view));
+  };
+  const respond = async (ctx: AppContext, invoice: Invoice) => {
     const facade = principalOf(ctx).facade as InvoiceFacade;
-    ctx.body = { facade: invoiceFacade({ facade }), data: presentInvoice(invoice, view(facade)) };
+    ctx.body = { facade: invoiceFacade({ facade }), data: (await present(facade, [invoice]))[0] };
   };
 
   router.post('/invoices', posOrMerchant, async (ctx) => {
     const principal = principalOf(ctx);
     const request = validated<CreateInvoiceRequest>('requests/invoice-create', 'invoice', bodyOf(ctx));
     const creator = { merchantId: principal.merchantId, apiToken: principal.token.token, facade: principal.facade as InvoiceFacade };
-    respond(ctx, await createInvoice(engine, creator, request));
+    await respond(ctx, await createInvoice(engine, creator, request));
   });
 
   router.get('/invoices', merchantOnly, async (ctx) => {
@@ -62,15 +67,15 @@ export function invoicesRoutes(engine: EngineContext, auth: AuthOptions): Router
       limit,
       offset: query.offset === undefined ? 0 : Number(query.offset),
     });
-    ctx.body = { facade: 'merchant/invoice', data: invoices.map((invoice) => presentInvoice(invoice, view('merchant'))) };
+    ctx.body = { facade: 'merchant/invoice', data: await present('merchant', invoices) };
   });
 
   router.get('/invoices/guid/:guid', posOrMerchant, async (ctx) => {
-    respond(ctx, await getInvoiceByGuid(engine.db, principalOf(ctx).merchantId, ctx.params.guid as string));
+    await respond(ctx, await getInvoiceByGuid(engine.db, principalOf(ctx).merchantId, ctx.params.guid as string));
   });
 
   router.get('/invoices/:id', posOrMerchant, async (ctx) => {
-    respond(ctx, await getInvoice(engine.db, principalOf(ctx).merchantId, ctx.params.id as string));
+    await respond(ctx, await getInvoice(engine.db, principalOf(ctx).merchantId, ctx.params.id as string));
   });
 
   router.get('/invoices/:id/events', merchantOnly, async (ctx) => {
@@ -78,9 +83,15 @@ export function invoicesRoutes(engine: EngineContext, auth: AuthOptions): Router
     ctx.body = { facade: 'merchant/invoice', data: presentEventToken(invoice, auth.publicUrl()) };
   });
 
+  // BitPay's test-environment mock payment; it pays through the simulated chain like any payment.
+  router.put('/invoices/pay/:id', merchantOnly, async (ctx) => {
+    const { status = 'confirmed' } = validated<{ status?: 'confirmed' | 'complete' }>('requests/invoice-pay', 'invoice', bodyOf(ctx));
+    await respond(ctx, await sandbox.payToStatus(principalOf(ctx).merchantId, ctx.params.id as string, status));
+  });
+
   router.put('/invoices/:id', merchantOnly, async (ctx) => {
     const update = validated<ContactUpdate>('requests/invoice-update', 'invoice', bodyOf(ctx));
-    respond(ctx, await updateInvoiceContact(engine, principalOf(ctx).merchantId, ctx.params.id as string, update));
+    await respond(ctx, await updateInvoiceContact(engine, principalOf(ctx).merchantId, ctx.params.id as string, update));
   });
 
   const cancel = (find: (merchantId: string, key: string) => Promise<Invoice>) => async (ctx: AppContext) => {
@@ -88,7 +99,7 @@ export function invoicesRoutes(engine: EngineContext, auth: AuthOptions): Router
     const force = parseFlag(Array.isArray(raw) ? raw[0] : raw);
     if (force === null) throw invalidParam('invoice', 'Invalid parameter forceCancel: must be true or false');
     const invoice = await find(principalOf(ctx).merchantId, ctx.params.key as string);
-    respond(ctx, await cancelInvoice(engine, invoice, force));
+    await respond(ctx, await cancelInvoice(engine, invoice, force));
   };
   router.delete('/invoices/guid/:key', merchantOnly, cancel((m, guid) => getInvoiceByGuid(engine.db, m, guid)));
   router.delete('/invoices/:key', merchantOnly, cancel((m, id) => getInvoice(engine.db, m, id)));

@@ -1,3 +1,5 @@
+import { satsToBtc } from '../../domain/money.js';
+import { confirmations, type Block, type ChainTransaction, type ChainView } from '../../engine/chain.js';
 import type { Invoice, invoiceEvents } from '../../engine/invoices.js';
 import type { Merchant } from '../../engine/merchants.js';
 import { presentInvoice } from '../bitpay/presenters/invoice.js';
@@ -32,14 +34,16 @@ export function presentSandboxToken(token: Token) {
 type InvoiceEvent = Awaited<ReturnType<typeof invoiceEvents>>[number];
 
 /** An invoice as the merchant facade shows it, plus what only the sandbox may see. */
-export function presentSandboxInvoice(invoice: Invoice, events: InvoiceEvent[], publicUrl: string, now: number) {
+export function presentSandboxInvoice(invoice: Invoice, events: InvoiceEvent[], chain: ChainView, publicUrl: string, now: number) {
   return {
-    invoice: presentInvoice(invoice, { facade: 'merchant', publicUrl, now }),
+    invoice: presentInvoice(invoice, { facade: 'merchant', publicUrl, now, chain }),
     sandbox: {
       merchantId: invoice.merchant_id,
       address: invoice.address,
       derivationIndex: invoice.derivation_index,
       smsCode: invoice.buyer_provided.smsCode ?? null,
+      dueAt: invoice.due_at,
+      transactions: (chain.transactions.get(invoice.id) ?? []).map((tx) => presentSandboxTransaction(tx, chain.tipHeight)),
       events: events.map((e) => ({
         type: e.type,
         fromStatus: e.from_status,
@@ -50,4 +54,25 @@ export function presentSandboxInvoice(invoice: Invoice, events: InvoiceEvent[], 
       })),
     },
   };
+}
+
+export function presentSandboxTransaction(tx: ChainTransaction, tipHeight: number) {
+  return {
+    txid: tx.txid,
+    invoiceId: tx.invoice_id,
+    address: tx.address,
+    outputIndex: tx.output_index,
+    amount: tx.amount_sats,
+    amountBtc: satsToBtc(tx.amount_sats),
+    fee: tx.fee_sats,
+    rbf: tx.rbf,
+    receivedTime: tx.received_at,
+    blockHeight: tx.block_height,
+    confirmations: confirmations(tx, tipHeight),
+    doubleSpent: tx.double_spent_at !== null,
+  };
+}
+
+export function presentSandboxBlock(block: Block) {
+  return { height: block.height, hash: block.hash, previousHash: block.previous_hash, time: block.time };
 }

@@ -1,15 +1,51 @@
 import Router from '@koa/router';
+import { parseDuration } from '../../domain/duration.js';
+import { satsToBtc } from '../../domain/money.js';
+import { recentChain, tip } from '../../engine/chain.js';
 import type { EngineContext } from '../../engine/context.js';
-import { findInvoice, invoiceEvents } from '../../engine/invoices.js';
+import type { Invoice } from '../../engine/invoices.js';
 import { createMerchant, listMerchants } from '../../engine/merchants.js';
 import { updateRates } from '../../engine/rates.js';
+import type { Sandbox } from '../../engine/sandbox.js';
 import { approvePairingCode, createPairingCode, listTokens, revokeToken } from '../../engine/tokens.js';
+import { invalidParam } from '../../errors.js';
 import { bodyOf, type AppState } from '../context.js';
 import { sandboxGuard } from './guard.js';
-import { presentSandboxInvoice, presentSandboxMerchant, presentSandboxToken } from './presenters.js';
+import {
+  presentSandboxBlock,
+  presentSandboxInvoice,
+  presentSandboxMerchant,
+  presentSandboxToken,
+  presentSandboxTransaction,
+} from './presenters.js';
+
+function invoiceSummary(invoice: Invoice) {
+  const total = invoice.subtotal_sats + invoice.miner_fee_sats;
+  return {
+    id: invoice.id,
+    status: invoice.status,
+    exceptionStatus: invoice.exception_status ?? false,
+    amountPaid: invoice.amount_paid_sats,
+    btcDue: satsToBtc(Math.max(0, total - invoice.amount_paid_sats)),
+  };
+}
+
+function durationMs(value: unknown): number {
+  const ms = typeof value === 'number' ? value : typeof value === 'string' ? parseDuration(value) : null;
+  if (ms === null || !Number.isSafeInteger(ms) || ms < 0) {
+    throw invalidParam('unmapped', 'advance must be a duration such as "15m", "1h30m", "2d", or milliseconds');
+  }
+  return ms;
+}
+
+function instantMs(value: unknown): number {
+  const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (!Number.isSafeInteger(ms)) throw invalidParam('unmapped', 'set must be milliseconds since the epoch or an ISO 8601 time');
+  return ms;
+}
 
 /** The sandbox control API: not part of BitPay; the dashboard, checkout page and CLI use it. */
-export function sandboxRoutes(engine: EngineContext, publicUrl: () => string): Router<AppState> {
+export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, publicUrl: () => string): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/sandbox' });
   router.use(sandboxGuard(engine.config.sandboxToken));
 
@@ -29,17 +65,6 @@ export function sandboxRoutes(engine: EngineContext, publicUrl: () => string): R
     ctx.body = presentSandboxToken(await approvePairingCode(engine, ctx.params.code as string, bodyOf(ctx).merchantId));
   });
 
-  router.put('/rates', async (ctx) => {
-    const rates = await updateRates(engine, bodyOf(ctx));
-    ctx.body = { BTC: Object.fromEntries([...rates].map(([code, rate]) => [code, rate.toNumber()])) };
-  });
-
-  router.get('/invoices/:id', async (ctx) => {
-    const invoice = await findInvoice(engine.db, ctx.params.id as string);
-    const events = await invoiceEvents(engine.db, invoice.id);
-    ctx.body = presentSandboxInvoice(invoice, events, publicUrl(), engine.clock.now());
-  });
-
   router.get('/tokens', async (ctx) => {
     const merchantId = typeof ctx.query.merchantId === 'string' ? ctx.query.merchantId : undefined;
     const status = typeof ctx.query.status === 'string' ? ctx.query.status : undefined;
@@ -48,6 +73,67 @@ export function sandboxRoutes(engine: EngineContext, publicUrl: () => string): R
 
   router.delete('/tokens/:token', async (ctx) => {
     ctx.body = presentSandboxToken(await revokeToken(engine.db, ctx.params.token as string));
+  });
+
+  router.put('/rates', async (ctx) => {
+    const rates = await updateRates(engine, bodyOf(ctx));
+    ctx.body = { BTC: Object.fromEntries([...rates].map(([code, rate]) => [code, rate.toNumber()])) };
+  });
+
+  router.get('/invoices/:id', async (ctx) => {
+    const { invoice, events, chain } = await sandbox.invoiceDetails(ctx.params.id as string);
+    ctx.body = presentSandboxInvoice(invoice, events, chain, publicUrl(), engine.clock.now());
+  });
+
+  router.post('/invoices/:id/payments', async (ctx) => {
+    const { transaction, invoice } = await sandbox.pay(ctx.params.id as string, bodyOf(ctx));
+    ctx.body = { ...presentSandboxTransaction(transaction, (await tip(engine.db)).height), invoice: invoiceSummary(invoice) };
+  });
+
+  router.post('/invoices/:id/expire', async (ctx) => {
+    ctx.body = invoiceSummary(await sandbox.expire(ctx.params.id as string));
+  });
+
+  router.post('/transactions/:txid/double-spend', async (ctx) => {
+    const { transaction, invoice } = await sandbox.doubleSpend(ctx.params.txid as string);
+    ctx.body = {
+      ...presentSandboxTransaction(transaction, (await tip(engine.db)).height),
+      invoice: invoice ? invoiceSummary(invoice) : null,
+    };
+  });
+
+  router.get('/blocks', async (ctx) => {
+    const { blocks, mempool, tipHeight } = await recentChain(engine.db, 20);
+    ctx.body = {
+      height: tipHeight,
+      blocks: blocks.map(presentSandboxBlock),
+      mempool: mempool.map((tx) => presentSandboxTransaction(tx, tipHeight)),
+    };
+  });
+
+  router.post('/blocks', async (ctx) => {
+    const { count = 1 } = bodyOf(ctx);
+    ctx.body = (await sandbox.mine(count as number)).map(presentSandboxBlock);
+  });
+
+  router.get('/clock', (ctx) => {
+    ctx.body = { mode: engine.clock.mode, now: engine.clock.now(), iso: new Date(engine.clock.now()).toISOString() };
+  });
+
+  router.post('/clock', async (ctx) => {
+    const body = bodyOf(ctx);
+    if ((body.advance === undefined) === (body.set === undefined)) {
+      throw invalidParam('unmapped', 'Send {"advance": "15m"} or {"set": <ms or ISO time>}');
+    }
+    const now = body.advance !== undefined ? await sandbox.advanceClock(durationMs(body.advance)) : await sandbox.setClock(instantMs(body.set));
+    ctx.body = { mode: engine.clock.mode, now, iso: new Date(now).toISOString() };
+  });
+
+  router.post('/reset', async (ctx) => {
+    const { keepTokens } = bodyOf(ctx);
+    if (keepTokens !== undefined && typeof keepTokens !== 'boolean') throw invalidParam('unmapped', 'keepTokens must be true or false');
+    await sandbox.reset({ keepTokens: keepTokens === true });
+    ctx.body = { reset: true, keptTokens: keepTokens === true };
   });
 
   return router;

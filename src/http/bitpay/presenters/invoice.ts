@@ -1,5 +1,6 @@
 import { DEFAULT_ACCEPTANCE_WINDOW_MS } from '../../../domain/invoice.js';
 import { satsToBtc, satsToCurrency } from '../../../domain/money.js';
+import { confirmations, type ChainView } from '../../../engine/chain.js';
 import type { Invoice } from '../../../engine/invoices.js';
 import { findCurrency, fixtures } from '../../../fixtures.js';
 
@@ -9,6 +10,23 @@ export interface InvoiceView {
   /** PUBLIC_URL, ending in '/'. */
   publicUrl: string;
   now: number;
+  chain: ChainView;
+}
+
+/** BitPay's transactions[]: the payments still on the chain, amounts in satoshis. */
+function presentTransactions(invoice: Invoice, chain: ChainView) {
+  const exRates = { BTC: 1, [invoice.currency]: Number(invoice.rate) };
+  return (chain.transactions.get(invoice.id) ?? [])
+    .filter((tx) => tx.double_spent_at === null)
+    .map((tx) => ({
+      amount: tx.amount_sats,
+      confirmations: confirmations(tx, chain.tipHeight),
+      receivedTime: new Date(tx.received_at).toISOString(),
+      time: new Date(tx.received_at).toISOString(),
+      txid: tx.txid,
+      exRates,
+      outputIndex: tx.output_index,
+    }));
 }
 
 /** The BitPay `facade` string of a response. */
@@ -56,7 +74,7 @@ export function presentInvoice(invoice: Invoice, view: InvoiceView) {
     displayAmountPaid: satsToBtc(paidSats),
     exceptionStatus: invoice.exception_status ?? false,
     targetConfirmations: merchant ? fixtures.bitcoin.targetConfirmations : undefined,
-    transactions: merchant ? [] : undefined,
+    transactions: merchant ? presentTransactions(invoice, view.chain) : undefined,
     transactionSpeed: invoice.transaction_speed,
     buyer: merchant ? invoice.buyer : undefined,
     redirectURL: invoice.redirect_url ?? undefined,

@@ -1,0 +1,27 @@
+import type { Generated } from 'kysely';
+
+export interface BlocksTable {
+  height: number;
+  hash: string;
+  previous_hash: string | null;
+  time: number;
+}
+
+export interface ChainTransactionsTable {
+  txid: string;
+  seq: Generated<number>;
+  invoice_id: string | null;
+  address: string;
+  output_index: number;
+  amount_sats: number;
+  fee_sats: number;
+  rbf: boolean;
+  received_at: number;
+  block_height: number | null;
+  double_spent_at: number | null;
+}
+
+export interface VirtualClockTable {
+  id: Generated<boolean>;
+  now: number;
+}

@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import { sql, type Selectable } from 'kysely';
+import type { Db } from '../db/schema.js';
+import type { BlocksTable, ChainTransactionsTable } from '../db/tables/chain.js';
+import { COMPLETE_CONFIRMATIONS } from '../domain/lifecycle.js';
+import { invalidParam, notFound } from '../errors.js';
+import type { EngineContext } from './context.js';
+
+export type Block = Selectable<BlocksTable>;
+export type ChainTransaction = Selectable<ChainTransactionsTable>;
+
+/** Serialises block production across processes: heights stay consecutive. */
+const MINING_LOCK = 0x6269_7470; // "bitp"
+
+const MAX_BLOCKS_PER_REQUEST = 1000;
+
+function blockHash(previous: string | null, height: number, time: number, txids: string[]): string {
+  const once = createHash('sha256').update(`${previous ?? ''}|${height}|${time}|${txids.join(',')}`).digest();
+  return createHash('sha256').update(once).digest().reverse().toString('hex');
+}
+
+/** A fresh database starts with a genesis block, so confirmations count from a real tip. */
+export async function ensureGenesis(ctx: EngineContext): Promise<void> {
+  const time = ctx.clock.now();
+  await ctx.db
+    .insertInto('blocks')
+    .values({ height: 0, hash: blockHash(null, 0, time, []), previous_hash: null, time })
+    .onConflict((oc) => oc.column('height').doNothing())
+    .execute();
+}
+
+export async function tip(db: Db): Promise<Block> {
+  return db.selectFrom('blocks').selectAll().orderBy('height', 'desc').limit(1).executeTakeFirstOrThrow();
+}
+
+export function confirmations(tx: Pick<ChainTransaction, 'block_height'>, tipHeight: number): number {
+  return tx.block_height === null ? 0 : tipHeight - tx.block_height + 1;
+}
+
+export function newTxid(ctx: EngineContext): string {
+  return ctx.random.bytes(32).toString('hex');
+}
+
+interface MiningPlan {
+  count: number;
+  /** Block times, one per block; default: now. */
+  times?: number[];
+}
+
+/**
+ * Mines the blocks `plan` asks for, given the tip it sees under the mining lock; the first block
+ * takes the whole mempool. Invoices whose payments gained a confirmation that matters are marked
+ * due for the scheduler.
+ */
+async function mine(ctx: EngineContext, plan: (tip: Block) => MiningPlan): Promise<Block[]> {
+  const now = ctx.clock.now();
+  return ctx.db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(${MINING_LOCK})`.execute(trx);
+    let previous = await tip(trx);
+    const { count, times } = plan(previous);
+    if (count < 1) return [];
+    const mempool = await trx
+      .selectFrom('chain_transactions')
+      .select('txid')
+      .where('block_height', 'is', null)
+      .where('double_spent_at', 'is', null)
+      .orderBy('seq')
+      .execute();
+    const blocks: Block[] = [];
+    for (let i = 0; i < count; i++) {
+      const height = previous.height + 1;
+      const time = Math.max(times?.[i] ?? now, previous.time);
+      const txids = i === 0 ? mempool.map((t) => t.txid) : [];
+      const block = { height, hash: blockHash(previous.hash, height, time, txids), previous_hash: previous.hash, time };
+      blocks.push(block);
+      previous = block;
+    }
+    await trx.insertInto('blocks').values(blocks).execute();
+    if (mempool.length > 0) {
+      await trx
+        .updateTable('chain_transactions')
+        .set({ block_height: (blocks[0] as Block).height })
+        .where('block_height', 'is', null)
+        .where('double_spent_at', 'is', null)
+        .execute();
+    }
+    await trx
+      .updateTable('invoices')
+      .set({ due_at: now })
+      .where('status', 'in', ['paid', 'confirmed', 'invalid'])
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('chain_transactions')
+          .select('invoice_id')
+          .where('block_height', '>', previous.height - COMPLETE_CONFIRMATIONS)
+          .where('invoice_id', 'is not', null)
+          .$narrowType<{ invoice_id: string }>(),
+      )
+      .execute();
+    return blocks;
+  });
+}
+
+/** `POST /sandbox/blocks {count}`. */
+export async function mineBlocks(ctx: EngineContext, count: number): Promise<Block[]> {
+  if (!Number.isInteger(count) || count < 1 || count > MAX_BLOCKS_PER_REQUEST) {
+    throw invalidParam('unmapped', `count must be an integer from 1 to ${MAX_BLOCKS_PER_REQUEST}`);
+  }
+  return mine(ctx, () => ({ count }));
+}
+
+/** The blocks BLOCK_INTERVAL says are due since the tip, at their scheduled times; none if it is 0. */
+export async function mineDueBlocks(ctx: EngineContext): Promise<Block[]> {
+  const interval = ctx.config.blockIntervalMs;
+  if (interval <= 0) return [];
+  return mine(ctx, (last) => {
+    const count = Math.min(Math.floor((ctx.clock.now() - last.time) / interval), MAX_BLOCKS_PER_REQUEST);
+    return { count, times: Array.from({ length: Math.max(count, 0) }, (_, i) => last.time + (i + 1) * interval) };
+  });
+}
+
+export async function findTransaction(db: Db, txid: string): Promise<ChainTransaction> {
+  const tx = await db.selectFrom('chain_transactions').selectAll().where('txid', '=', txid).executeTakeFirst();
+  if (!tx) throw notFound('unmapped', `Transaction ${txid} not found`);
+  return tx;
+}
+
+export async function transactionsOf(db: Db, invoiceIds: string[]): Promise<Map<string, ChainTransaction[]>> {
+  const byInvoice = new Map<string, ChainTransaction[]>(invoiceIds.map((id) => [id, []]));
+  if (invoiceIds.length === 0) return byInvoice;
+  const rows = await db.selectFrom('chain_transactions').selectAll().where('invoice_id', 'in', invoiceIds).orderBy('seq').execute();
+  for (const row of rows) byInvoice.get(row.invoice_id as string)?.push(row);
+  return byInvoice;
+}
+
+/** What a presenter needs to show invoices' transactions: the tip and each invoice's payments. */
+export interface ChainView {
+  tipHeight: number;
+  transactions: Map<string, ChainTransaction[]>;
+}
+
+export async function chainViewOf(db: Db, invoiceIds: string[]): Promise<ChainView> {
+  const [chainTip, transactions] = await Promise.all([tip(db), transactionsOf(db, invoiceIds)]);
+  return { tipHeight: chainTip.height, transactions };
+}
+
+/** The newest blocks and the mempool, for the sandbox's chain view. */
+export async function recentChain(db: Db, limit: number) {
+  const [blocks, mempool] = await Promise.all([
+    db.selectFrom('blocks').selectAll().orderBy('height', 'desc').limit(limit).execute(),
+    db
+      .selectFrom('chain_transactions')
+      .selectAll()
+      .where('block_height', 'is', null)
+      .where('double_spent_at', 'is', null)
+      .orderBy('seq')
+      .execute(),
+  ]);
+  return { blocks, mempool, tipHeight: (blocks[0] as Block).height };
+}

@@ -1,0 +1,127 @@
+import { sql, type Transaction } from 'kysely';
+import type { Database, Db } from '../db/schema.js';
+import { toJson } from '../db/json.js';
+import { apply, settle, type InvoiceFacts, type LifecycleEvent, type LifecycleState, type Step } from '../domain/lifecycle.js';
+import { confirmations, tip, transactionsOf, type ChainTransaction } from './chain.js';
+import type { EngineContext } from './context.js';
+import type { Invoice } from './invoices.js';
+
+export interface Reconciled {
+  invoice: Invoice;
+  steps: Step[];
+}
+
+/** What the state machine needs to know about one invoice. */
+export function invoiceFacts(ctx: EngineContext, invoice: Invoice, transactions: ChainTransaction[], tipHeight: number, now: number): InvoiceFacts {
+  return {
+    totalSats: invoice.subtotal_sats + invoice.miner_fee_sats,
+    expirationTime: invoice.expiration_time,
+    speed: invoice.transaction_speed,
+    now,
+    invalidAfterMs: ctx.config.invalidAfterMs,
+    payments: transactions.map((tx) => ({
+      amountSats: tx.amount_sats,
+      confirmations: confirmations(tx, tipHeight),
+      receivedAt: tx.received_at,
+      rbf: tx.rbf,
+      doubleSpent: tx.double_spent_at !== null,
+    })),
+  };
+}
+
+export interface History {
+  invoiceId: string;
+  steps: Step[];
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Appends steps to the invoices' append-only history, in the caller's transaction: the one place
+ * every transition is recorded.
+ */
+export async function recordSteps(db: Db, histories: History[], at: number): Promise<void> {
+  const rows = histories.flatMap(({ invoiceId, steps, detail }) =>
+    steps.map((step) => ({
+      invoice_id: invoiceId,
+      type: step.event,
+      from_status: step.from,
+      to_status: step.to,
+      exception_status: step.exception,
+      detail: toJson(detail ?? {}),
+      occurred_at: at,
+    })),
+  );
+  if (rows.length > 0) await db.insertInto('invoice_events').values(rows).execute();
+}
+
+/**
+ * Brings locked invoices up to date with the chain and the clock: runs the state machine and
+ * writes the new state, due time and events, all in the caller's transaction.
+ */
+export async function reconcile(trx: Transaction<Database>, ctx: EngineContext, invoices: Invoice[]): Promise<Reconciled[]> {
+  if (invoices.length === 0) return [];
+  const now = ctx.clock.now();
+  const [chainTip, transactions] = await Promise.all([tip(trx), transactionsOf(trx, invoices.map((i) => i.id))]);
+  const results: Reconciled[] = [];
+  const updates: { id: string; status: string; exception: string | null; paid: number; due: number | null }[] = [];
+  for (const invoice of invoices) {
+    const facts = invoiceFacts(ctx, invoice, transactions.get(invoice.id) ?? [], chainTip.height, now);
+    const settled = settle({ status: invoice.status, exception: invoice.exception_status }, facts);
+    // A due time that is already past would make the scheduler spin; nothing is pending then.
+    const due = settled.dueAt !== null && settled.dueAt > now ? settled.dueAt : null;
+    updates.push({ id: invoice.id, status: settled.state.status, exception: settled.state.exception, paid: settled.amountPaidSats, due });
+    results.push({
+      invoice: {
+        ...invoice,
+        status: settled.state.status,
+        exception_status: settled.state.exception,
+        amount_paid_sats: settled.amountPaidSats,
+        due_at: due,
+      },
+      steps: settled.steps,
+    });
+  }
+  const rows = updates.map((u) => sql`(${u.id}, ${u.status}, ${u.exception}, ${u.paid}::bigint, ${u.due}::bigint)`);
+  await sql`
+    UPDATE invoices AS i
+    SET status = v.status, exception_status = v.exception, amount_paid_sats = v.paid, due_at = v.due
+    FROM (VALUES ${sql.join(rows)}) AS v (id, status, exception, paid, due)
+    WHERE i.id = v.id`.execute(trx);
+  await recordSteps(trx, results.map(({ invoice, steps }) => ({ invoiceId: invoice.id, steps })), now);
+  return results;
+}
+
+/** Applies a merchant command (cancel, refund) through the state machine; 'refused' if the status forbids it. */
+export function command(invoice: Invoice, event: LifecycleEvent) {
+  const state: LifecycleState = { status: invoice.status, exception: invoice.exception_status };
+  return apply(state, event, { speed: invoice.transaction_speed, rbf: false });
+}
+
+const BATCH = 500;
+
+/**
+ * Reconciles every invoice whose due time has come, in batches claimed with
+ * FOR UPDATE SKIP LOCKED (several processes share the work, none does it twice). The cost
+ * follows the due work: invoices_due is a partial index on due_at.
+ */
+export async function drainDueWork(ctx: EngineContext): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const now = ctx.clock.now();
+    const done = await ctx.db.transaction().execute(async (trx) => {
+      const due = await trx
+        .selectFrom('invoices')
+        .selectAll()
+        .where('due_at', '<=', now)
+        .orderBy('due_at')
+        .limit(BATCH)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      await reconcile(trx, ctx, due);
+      return due.length;
+    });
+    total += done;
+    if (done < BATCH) return total;
+  }
+}

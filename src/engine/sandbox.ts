@@ -1,0 +1,73 @@
+import type { Scheduler } from '../scheduler/scheduler.js';
+import { chainViewOf, ensureGenesis, mineBlocks, type Block } from './chain.js';
+import type { EngineContext } from './context.js';
+import { findInvoice, getInvoice, invoiceEvents, type Invoice } from './invoices.js';
+import { ensureDefaultMerchant } from './merchants.js';
+import { blocksToReach, doubleSpend, expireInvoice, payInvoice, type PaymentRequest } from './payments.js';
+import { seedRates } from './rates.js';
+import { stateError } from '../errors.js';
+
+/**
+ * The sandbox controls (HTTP, CLI, dashboard and the programmatic API all use these). Each one
+ * returns after the scheduler has applied what it caused, so callers see the result at once.
+ */
+export function createSandbox(ctx: EngineContext, scheduler: Scheduler) {
+  const thenTick = async <T>(result: T): Promise<T> => {
+    await scheduler.tick();
+    return result;
+  };
+
+  return {
+    pay: (invoiceId: string, request: PaymentRequest = {}) => payInvoice(ctx, invoiceId, request).then(thenTick),
+    expire: (invoiceId: string) => expireInvoice(ctx, invoiceId).then(thenTick),
+    doubleSpend: (txid: string) => doubleSpend(ctx, txid).then(thenTick),
+    mine: (count = 1): Promise<Block[]> => mineBlocks(ctx, count).then(thenTick),
+    advanceClock: (ms: number) => ctx.clock.advance(ms).then(thenTick),
+    setClock: (ms: number) => ctx.clock.set(ms).then(thenTick),
+    tick: () => scheduler.tick(),
+
+    /** An invoice of any merchant with what the sandbox shows about it. */
+    async invoiceDetails(invoiceId: string) {
+      const invoice = await findInvoice(ctx.db, invoiceId);
+      const [events, chain] = await Promise.all([invoiceEvents(ctx.db, invoiceId), chainViewOf(ctx.db, [invoiceId])]);
+      return { invoice, events, chain };
+    },
+
+    /**
+     * BitPay's test-environment `PUT /invoices/pay/:id`: pays what is due through the simulated
+     * wallet, then mines the blocks the invoice's speed needs to reach `status`.
+     */
+    async payToStatus(merchantId: string, invoiceId: string, status: 'confirmed' | 'complete'): Promise<Invoice> {
+      let invoice = await getInvoice(ctx.db, merchantId, invoiceId);
+      if (invoice.status === 'new') {
+        invoice = (await payInvoice(ctx, invoiceId)).invoice;
+      } else if (!['paid', 'confirmed', 'complete'].includes(invoice.status)) {
+        throw stateError('invoice', '17', `Invalid invoice state: invoice ${invoiceId} is ${invoice.status}`);
+      }
+      const blocks = await blocksToReach(ctx, invoice, status);
+      if (blocks > 0) await mineBlocks(ctx, blocks);
+      await scheduler.tick();
+      return getInvoice(ctx.db, merchantId, invoiceId);
+    },
+
+    /** Wipes invoices, the chain and (unless kept) merchants and tokens; keeps the configuration and the clock. */
+    async reset(options: { keepTokens?: boolean } = {}): Promise<void> {
+      await ctx.db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('invoice_events').execute();
+        await trx.deleteFrom('chain_transactions').execute();
+        await trx.deleteFrom('invoices').execute();
+        await trx.deleteFrom('blocks').execute();
+        await trx.deleteFrom('rates').execute();
+        if (!options.keepTokens) {
+          await trx.deleteFrom('tokens').execute();
+          await trx.deleteFrom('merchants').execute();
+        }
+      });
+      await ensureDefaultMerchant(ctx);
+      await seedRates(ctx);
+      await ensureGenesis(ctx);
+    },
+  };
+}
+
+export type Sandbox = ReturnType<typeof createSandbox>;

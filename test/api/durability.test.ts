@@ -1,0 +1,126 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { rawRequest } from '../support/bitpay.js';
+import { runCli, startCliServer } from '../support/cli.js';
+import { startTestEmulator } from '../support/emulator.js';
+import { eventually, withFreshDatabase } from '../support/postgres.js';
+
+describe('state lives in the database', () => {
+  it('a restart keeps invoices, their due work and the virtual clock', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bitpay-emulator-'));
+    try {
+      const first = await startTestEmulator({ dataDir, databaseUrl: '' });
+      let id: string;
+      let clockBefore: number;
+      try {
+        const pos = (await first.sandbox.createPairingCode({ facade: 'pos' })).token;
+        id = (await rawRequest(first, 'POST', 'invoices', { body: { token: pos, price: 5, currency: 'USD' } })).json.data.id;
+        await first.sandbox.pay(id, { percent: 50 });
+        await first.clock.advance('10m');
+        clockBefore = first.clock.now();
+      } finally {
+        await first.close();
+      }
+      const second = await startTestEmulator({ dataDir, databaseUrl: '' });
+      try {
+        expect(second.clock.now()).to.equal(clockBefore);
+        expect((await second.sandbox.invoice(id)).invoice).to.include({ status: 'new', exceptionStatus: 'paidPartial' });
+        await second.clock.advance('5m1ms');
+        expect((await second.sandbox.invoice(id)).invoice).to.include({ status: 'expired', exceptionStatus: 'paidPartial' });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('the CLI pays, mines and moves the clock of a running server', async () => {
+    const server = startCliServer([], { DATA_DIR: 'memory', DATABASE_URL: '', PORT: '0', CLOCK: 'virtual', BLOCK_INTERVAL: '0' });
+    try {
+      const { url } = await server.listening;
+      const pos = (await rawRequest({ url }, 'POST', 'sandbox/pairing-codes', { body: { facade: 'pos' } })).json.token;
+      const invoice = (await rawRequest({ url }, 'POST', 'invoices', { body: { token: pos, price: 5, currency: 'USD' } })).json.data;
+
+      const partial = await runCli(['pay', invoice.id, '--percent', '50', '--url', url]);
+      expect(partial.code, partial.stderr).to.equal(0);
+      expect(partial.stdout).to.match(new RegExp(`invoice: ${invoice.id} is new \\(paidPartial\\)`));
+      const rest = await runCli(['pay', invoice.id, '--url', url]);
+      expect(rest.stdout).to.match(/is paid, 0 BTC due/);
+      const mined = await runCli(['mine', '6', '--url', url]);
+      expect(mined.stdout).to.match(/^mined 6 blocks; height 6$/m);
+      expect((await rawRequest({ url }, 'GET', `invoices/${invoice.id}?token=${pos}`)).json.data.status).to.equal('complete');
+
+      const clock = await runCli(['clock', 'advance', '1h', '--url', url]);
+      expect(clock.code, clock.stderr).to.equal(0);
+      expect(clock.stdout).to.match(/^clock: \d{4}-\d\d-\d\dT/);
+      const refused = await runCli(['pay', 'NoSuchInvoice000000000', '--url', url]);
+      expect(refused.code).to.equal(1);
+      expect(refused.stderr).to.include('Invoice NoSuchInvoice000000000 not found');
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('two emulator processes on one PostgreSQL', function () {
+  this.timeout(180_000);
+  before(function () {
+    if (!process.env.DATABASE_URL) this.skip();
+  });
+
+  it('share 500 invoices: each ends complete with exactly one event per transition', async () => {
+    await withFreshDatabase(async (databaseUrl) => {
+      const env = { DATABASE_URL: databaseUrl, PORT: '0', CLOCK: 'virtual', BLOCK_INTERVAL: '0', LOG_LEVEL: 'info' };
+      const servers = [startCliServer([], env), startCliServer([], env)];
+      try {
+        const urls = (await Promise.all(servers.map((s) => s.listening))).map((l) => l.url);
+        const at = (i: number) => ({ url: urls[i % 2] as string });
+        const pos = (await rawRequest(at(0), 'POST', 'sandbox/pairing-codes', { body: { facade: 'pos' } })).json.token;
+
+        const ids: string[] = [];
+        await Promise.all(
+          Array.from({ length: 10 }, async (_, worker) => {
+            for (let i = worker; i < 500; i += 10) {
+              const created = await rawRequest(at(i), 'POST', 'invoices', { body: { token: pos, price: 1, currency: 'USD', transactionSpeed: 'medium' } });
+              expect(created.status).to.equal(200);
+              ids.push(created.json.data.id);
+              const paid = await rawRequest(at(i + 1), 'POST', `sandbox/invoices/${created.json.data.id}/payments`);
+              expect(paid.status).to.equal(200);
+            }
+          }),
+        );
+        // Blocks from both processes; both schedulers then compete for the due invoices.
+        for (let b = 0; b < 6; b++) expect((await rawRequest(at(b), 'POST', 'sandbox/blocks', { body: { count: 1 } })).status).to.equal(200);
+
+        const client = new pg.Client({ connectionString: databaseUrl });
+        await client.connect();
+        try {
+          const unfinished = async () => (await client.query(`SELECT count(*)::int AS n FROM invoices WHERE status <> 'complete'`)).rows[0].n;
+          await eventually(async () => (await unfinished()) === 0);
+          const statuses = await client.query(`SELECT status, count(*)::int AS n FROM invoices GROUP BY status`);
+          expect(statuses.rows).to.deep.equal([{ status: 'complete', n: 500 }]);
+          const events = await client.query(
+            `SELECT type, from_status, to_status, count(*)::int AS n, count(DISTINCT invoice_id)::int AS invoices
+             FROM invoice_events GROUP BY type, from_status, to_status ORDER BY n, type, from_status`,
+          );
+          expect(events.rows).to.have.deep.members([
+            { type: 'created', from_status: null, to_status: 'new', n: 500, invoices: 500 },
+            { type: 'paymentFull', from_status: 'new', to_status: 'paid', n: 500, invoices: 500 },
+            { type: 'confirmations', from_status: 'paid', to_status: 'confirmed', n: 500, invoices: 500 },
+            { type: 'confirmations', from_status: 'confirmed', to_status: 'complete', n: 500, invoices: 500 },
+          ]);
+        } finally {
+          await client.end();
+        }
+        const bothWorked = servers.map((s) => (s.output().match(/"path":"\/sandbox\/blocks"/g) ?? []).length);
+        expect(bothWorked.every((n) => n >= 3)).to.equal(true);
+      } finally {
+        await Promise.all(servers.map((s) => s.stop()));
+      }
+    });
+  });
+});
