@@ -46,10 +46,12 @@ function configFrom(flags: Flags): Config {
   return resolveConfig(input);
 }
 
+const BOOLEAN_SETTINGS = new Set(['AUTO_APPROVE', 'WEBHOOK_HTTPS_ONLY']);
+
 const settingOptions = Object.fromEntries(
   Object.values(SETTING_NAMES).map((name) => [
     flagName(name),
-    { type: name === 'AUTO_APPROVE' ? ('boolean' as const) : ('string' as const) },
+    { type: BOOLEAN_SETTINGS.has(name) ? ('boolean' as const) : ('string' as const) },
   ]),
 );
 

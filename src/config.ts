@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import { parseAccountXpub, XpubError } from './chain/addresses.js';
 import { parseDuration } from './domain/duration.js';
+import { parseWebhookFaults, type WebhookFaults } from './domain/webhook-faults.js';
+import type { SuccessRule } from './domain/webhook-policy.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export type ClockMode = 'system' | 'virtual';
@@ -22,6 +24,12 @@ export interface Config {
   btcNetwork: BtcNetwork;
   btcXpub: string | null;
   logLevel: LogLevel;
+  /** What counts as a delivered webhook: HTTP 200 only (BitPay), or any 2xx. */
+  webhookSuccess: SuccessRule;
+  webhookTimeoutMs: number;
+  /** Refuse http:// notificationURLs, as BitPay does. */
+  webhookHttpsOnly: boolean;
+  webhookFaults: WebhookFaults;
 }
 
 export class ConfigError extends Error {
@@ -103,6 +111,18 @@ function parseXpub(value: string, name: string): string | null {
   return value;
 }
 
+function parseFaults(value: string, name: string): WebhookFaults {
+  const faults = parseWebhookFaults(value);
+  if (typeof faults === 'string') throw new ConfigError(name, faults);
+  return faults;
+}
+
+function parsePositiveInterval(value: string, name: string): number {
+  const ms = parseInterval(value, name);
+  if (ms <= 0) throw new ConfigError(name, 'must be longer than 0');
+  return ms;
+}
+
 function parseInterval(value: string, name: string): number {
   const ms = parseDuration(value);
   if (ms === null) {
@@ -124,6 +144,10 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   clock: { env: 'CLOCK', key: 'clock', fallback: 'system', parse: oneOf(['system', 'virtual'] as const) },
   btcNetwork: { env: 'BTC_NETWORK', key: 'btcNetwork', fallback: 'testnet', parse: oneOf(['testnet', 'regtest'] as const) },
   btcXpub: { env: 'BTC_XPUB', key: 'btcXpub', fallback: null, parse: parseXpub },
+  webhookSuccess: { env: 'WEBHOOK_SUCCESS', key: 'webhookSuccess', fallback: '200', parse: oneOf(['200', '2xx'] as const) },
+  webhookTimeoutMs: { env: 'WEBHOOK_TIMEOUT', key: 'webhookTimeoutMs', fallback: '10s', parse: parsePositiveInterval },
+  webhookHttpsOnly: { env: 'WEBHOOK_HTTPS_ONLY', key: 'webhookHttpsOnly', fallback: 'false', parse: parseBoolean },
+  webhookFaults: { env: 'WEBHOOK_FAULTS', key: 'webhookFaults', fallback: '', parse: parseFaults },
   logLevel: {
     env: 'LOG_LEVEL',
     key: 'logLevel',

@@ -7,6 +7,7 @@ import type { PaymentRequest } from './engine/payments.js';
 import { approvePairingCode, createPairingCode, listTokens, type ServerPairingRequest } from './engine/tokens.js';
 import {
   presentSandboxBlock,
+  presentSandboxDelivery,
   presentSandboxInvoice,
   presentSandboxMerchant,
   presentSandboxToken,
@@ -44,6 +45,13 @@ export interface Emulator {
     expire(invoiceId: string): Promise<void>;
     doubleSpend(txid: string): Promise<void>;
     reset(options?: { keepTokens?: boolean }): Promise<void>;
+  };
+  webhooks: {
+    /** The delivery log, newest first: every attempt with request and response. */
+    list(filter?: { invoiceId?: string; limit?: number }): Promise<Presented<typeof presentSandboxDelivery>[]>;
+    redeliver(deliveryId: string): Promise<void>;
+    /** Sends every delivery that is due now and returns when none is left. */
+    flush(): Promise<void>;
   };
   clock: {
     now(): number;
@@ -98,6 +106,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       expire: async (invoiceId) => void (await sandbox.expire(invoiceId)),
       doubleSpend: async (txid) => void (await sandbox.doubleSpend(txid)),
       reset: (resetOptions) => sandbox.reset(resetOptions),
+    },
+    webhooks: {
+      async list(filter = {}) {
+        const { deliveries, attempts } = await sandbox.webhookLog(filter);
+        return deliveries.map((d) => presentSandboxDelivery(d, attempts.get(d.id) ?? []));
+      },
+      redeliver: async (deliveryId) => void (await sandbox.redeliver(deliveryId)),
+      flush: () => server.webhooks.flush(),
     },
     clock: {
       now: () => engine.clock.now(),

@@ -15,17 +15,21 @@ import { ensureDefaultMerchant } from './engine/merchants.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
 import { startScheduler } from './scheduler/scheduler.js';
+import { startDeliveryWorker, type DeliveryWorker } from './webhooks/worker.js';
 
 export interface RunningServer {
   /** The base URL clients use, always ending in '/'. */
   url: string;
   engine: EngineContext;
   sandbox: Sandbox;
+  webhooks: DeliveryWorker;
   close(): Promise<void>;
 }
 
-/** How often the scheduler looks for due work (expiry, confirmations, blocks, clock changes). */
-const SCHEDULER_INTERVAL_MS = 250;
+/** How often the scheduler and the webhook worker look for due work when nothing wakes them. */
+const LOOP_INTERVAL_MS = 250;
+/** Webhooks in flight at once (to different invoices; one invoice's go out in order). */
+const WEBHOOK_CONCURRENCY = 64;
 
 export interface ServerOptions {
   logger?: Logger;
@@ -42,10 +46,14 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
   });
 }
 
-/** The composition root: database → clock → engine → HTTP. */
+/** The composition root: database → clock → engine → scheduler → webhooks → HTTP. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
+  const stoppers: (() => Promise<void>)[] = [() => database.close()];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) await stop();
+  };
   try {
     await migrateToLatest(database.db);
     const engine: EngineContext = {
@@ -59,32 +67,31 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     await ensureDefaultMerchant(engine);
     await seedRates(engine);
     await ensureGenesis(engine);
-    const scheduler = startScheduler(engine, SCHEDULER_INTERVAL_MS);
-    const sandbox = createSandbox(engine, scheduler);
 
+    // Known once the port is: until then no webhook is sent (the loops start after listen).
     let publicUrl = config.publicUrl ?? '';
+    const webhooks = startDeliveryWorker(engine, { publicUrl: () => publicUrl, pollMs: LOOP_INTERVAL_MS, concurrency: WEBHOOK_CONCURRENCY });
+    stoppers.push(() => webhooks.stop());
+    const scheduler = startScheduler(engine, LOOP_INTERVAL_MS, webhooks.wake);
+    stoppers.push(() => scheduler.stop());
+    const sandbox = createSandbox(engine, scheduler, webhooks);
+
     const app = createApp({ engine, sandbox, publicUrl: () => publicUrl });
     const server = createServer(app.callback());
     const address = await listen(server, config.port, config.host);
+    stoppers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
     publicUrl = config.publicUrl ?? defaultPublicUrl(config.host, address.port);
     const url = defaultPublicUrl(config.host, address.port);
     logger.info('listening', { url, publicUrl, database: database.kind, location: database.location });
-
-    return {
-      url,
-      engine,
-      sandbox,
-      async close() {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
-        await scheduler.stop();
-        await database.close();
-      },
-    };
+    return { url, engine, sandbox, webhooks, close: stopAll };
   } catch (error) {
-    await database.close();
+    await stopAll();
     throw error;
   }
 }

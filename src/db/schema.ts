@@ -5,6 +5,7 @@ import type { InvoicesTable } from './tables/invoices.js';
 import type { MerchantsTable } from './tables/merchants.js';
 import type { RatesTable } from './tables/rates.js';
 import type { TokensTable } from './tables/tokens.js';
+import type { WebhookAttemptsTable, WebhookDeliveriesTable } from './tables/webhooks.js';
 
 export interface Database {
   merchants: MerchantsTable;
@@ -15,6 +16,8 @@ export interface Database {
   blocks: BlocksTable;
   chain_transactions: ChainTransactionsTable;
   virtual_clock: VirtualClockTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 /** A database handle or an open transaction: repositories accept either. */

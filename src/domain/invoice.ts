@@ -71,7 +71,7 @@ export interface InvoiceDetails {
 
 type BuyerSource = Record<string, unknown>;
 
-/** BitPay's current buyer field names, each with the older names clients still send. */
+/** BitPay's current buyer field names, each with the older names clients still send and the flat v1 name. */
 const BUYER_FIELDS: [keyof Buyer, string[], string][] = [
   ['name', ['name'], 'buyerName'],
   ['address1', ['address1'], 'buyerAddress1'],
@@ -89,6 +89,16 @@ const BUYER_FIELDS: [keyof Buyer, string[], string][] = [
  * One buyer from the `buyer` object (current names, or city/state/zip) and the legacy flat
  * `buyerXxx` fields. The `buyer` object wins where both are given.
  */
+/** The buyer under the flat v1 names (buyerName, buyerCity…), as BitPay's standard IPN `buyerFields` carries it. */
+export function flatBuyerFields(buyer: Buyer): Record<string, string | boolean> {
+  const fields: Record<string, string | boolean> = {};
+  for (const [field, , flatName] of BUYER_FIELDS) {
+    const value = buyer[field];
+    if (value !== undefined) fields[flatName] = value;
+  }
+  return fields;
+}
+
 export function normalizeBuyer(request: BuyerSource): Buyer {
   const nested = (request.buyer ?? {}) as BuyerSource;
   const buyer: Buyer = {};

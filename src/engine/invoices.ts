@@ -19,6 +19,8 @@ import { findCurrency, fixtures } from '../fixtures.js';
 import type { EngineContext } from './context.js';
 import { command, recordSteps } from './lifecycle.js';
 import { getMerchant } from './merchants.js';
+import { INVOICE_EVENTS } from '../domain/webhook-policy.js';
+import { queueWebhooks } from '../webhooks/outbox.js';
 import { currentRates } from './rates.js';
 
 export type Invoice = Selectable<InvoicesTable>;
@@ -93,6 +95,9 @@ async function priceInBitcoin(db: Db, request: CreateInvoiceRequest) {
 export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator, request: CreateInvoiceRequest): Promise<Invoice> {
   if (request.autoRedirect && !request.redirectURL) {
     throw missingParam('invoice', 'Missing required parameter: redirectURL (required when autoRedirect is true)');
+  }
+  if (ctx.config.webhookHttpsOnly && request.notificationURL?.startsWith('http://')) {
+    throw invalidParam('invoice', 'Invalid parameter notificationURL: must be an https:// URL (WEBHOOK_HTTPS_ONLY is on, as on BitPay)');
   }
   if (request.paymentCurrencies && !request.paymentCurrencies.includes('BTC')) {
     throw invalidParam('invoice', 'Invalid parameter paymentCurrencies: the emulator takes bitcoin payments only, so it must include BTC');
@@ -338,7 +343,23 @@ export async function cancelInvoice(ctx: EngineContext, invoice: Invoice, force:
       .where('id', '=', current.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordSteps(trx, [{ invoiceId: current.id, steps: outcome.steps, detail: { cancelled: true, force } }], now);
+    await recordSteps(trx, ctx, [{ invoice: cancelled, steps: outcome.steps, detail: { cancelled: true, force } }], now);
     return cancelled;
   });
+}
+
+/** By its resource token (the `token` field of the invoice JSON). */
+export async function findInvoiceByResourceToken(db: Db, resourceToken: string): Promise<Invoice | undefined> {
+  return db.selectFrom('invoices').selectAll().where('resource_token', '=', resourceToken).executeTakeFirst();
+}
+
+/**
+ * `POST /invoices/:id/notifications`: queues a 1012 invoice_manuallyNotified webhook with the
+ * invoice as it is now.
+ */
+export async function resendInvoiceWebhook(ctx: EngineContext, invoice: Invoice): Promise<void> {
+  if (!invoice.notification_url) {
+    throw stateError('invoice', '17', `Invoice ${invoice.id} has no notificationURL to send a webhook to`);
+  }
+  await queueWebhooks(ctx.db, ctx, [{ invoice, event: INVOICE_EVENTS.manuallyNotified }], ctx.clock.now());
 }

@@ -5,6 +5,8 @@ import { apply, settle, type InvoiceFacts, type LifecycleEvent, type LifecycleSt
 import { confirmations, tip, transactionsOf, type ChainTransaction } from './chain.js';
 import type { EngineContext } from './context.js';
 import type { Invoice } from './invoices.js';
+import { webhookForStep } from '../domain/webhook-policy.js';
+import { queueWebhooks } from '../webhooks/outbox.js';
 
 export interface Reconciled {
   invoice: Invoice;
@@ -30,19 +32,19 @@ export function invoiceFacts(ctx: EngineContext, invoice: Invoice, transactions:
 }
 
 export interface History {
-  invoiceId: string;
+  invoice: Invoice;
   steps: Step[];
   detail?: Record<string, unknown>;
 }
 
 /**
- * Appends steps to the invoices' append-only history, in the caller's transaction: the one place
- * every transition is recorded.
+ * The one place transitions are recorded, in the caller's transaction: each step is appended to
+ * the invoice's history, and the webhook it causes is queued in the outbox.
  */
-export async function recordSteps(db: Db, histories: History[], at: number): Promise<void> {
-  const rows = histories.flatMap(({ invoiceId, steps, detail }) =>
+export async function recordSteps(db: Db, ctx: EngineContext, histories: History[], at: number): Promise<void> {
+  const events = histories.flatMap(({ invoice, steps, detail }) =>
     steps.map((step) => ({
-      invoice_id: invoiceId,
+      invoice_id: invoice.id,
       type: step.event,
       from_status: step.from,
       to_status: step.to,
@@ -51,7 +53,20 @@ export async function recordSteps(db: Db, histories: History[], at: number): Pro
       occurred_at: at,
     })),
   );
-  if (rows.length > 0) await db.insertInto('invoice_events').values(rows).execute();
+  if (events.length === 0) return;
+  await db.insertInto('invoice_events').values(events).execute();
+  const webhooks = histories.flatMap(({ invoice, steps }) => {
+    const settings = {
+      fullNotifications: invoice.full_notifications,
+      extendedNotifications: invoice.extended_notifications,
+      speed: invoice.transaction_speed,
+    };
+    return steps.flatMap((step) => {
+      const event = webhookForStep(step, settings);
+      return event ? [{ invoice, event }] : [];
+    });
+  });
+  await queueWebhooks(db, ctx, webhooks, at);
 }
 
 /**
@@ -87,7 +102,7 @@ export async function reconcile(trx: Transaction<Database>, ctx: EngineContext, 
     SET status = v.status, exception_status = v.exception, amount_paid_sats = v.paid, due_at = v.due
     FROM (VALUES ${sql.join(rows)}) AS v (id, status, exception, paid, due)
     WHERE i.id = v.id`.execute(trx);
-  await recordSteps(trx, results.map(({ invoice, steps }) => ({ invoiceId: invoice.id, steps })), now);
+  await recordSteps(trx, ctx, results, now);
   return results;
 }
 

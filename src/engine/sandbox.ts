@@ -6,14 +6,16 @@ import { ensureDefaultMerchant } from './merchants.js';
 import { blocksToReach, doubleSpend, expireInvoice, payInvoice, type PaymentRequest } from './payments.js';
 import { seedRates } from './rates.js';
 import { stateError } from '../errors.js';
+import { attemptsOf, listDeliveries, redeliver } from '../webhooks/outbox.js';
 
 /**
  * The sandbox controls (HTTP, CLI, dashboard and the programmatic API all use these). Each one
  * returns after the scheduler has applied what it caused, so callers see the result at once.
  */
-export function createSandbox(ctx: EngineContext, scheduler: Scheduler) {
+export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks: { wake(): void }) {
   const thenTick = async <T>(result: T): Promise<T> => {
     await scheduler.tick();
+    webhooks.wake();
     return result;
   };
 
@@ -46,13 +48,27 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler) {
       }
       const blocks = await blocksToReach(ctx, invoice, status);
       if (blocks > 0) await mineBlocks(ctx, blocks);
-      await scheduler.tick();
+      await thenTick(null);
       return getInvoice(ctx.db, merchantId, invoiceId);
+    },
+
+    /** The delivery log, newest first. */
+    async webhookLog(filter: { invoiceId?: string; limit?: number } = {}) {
+      const deliveries = await listDeliveries(ctx.db, { invoiceId: filter.invoiceId, limit: filter.limit ?? 200 });
+      return { deliveries, attempts: await attemptsOf(ctx.db, deliveries.map((d) => d.id)) };
+    },
+
+    async redeliver(deliveryId: string) {
+      const delivery = await redeliver(ctx, deliveryId);
+      webhooks.wake();
+      return delivery;
     },
 
     /** Wipes invoices, the chain and (unless kept) merchants and tokens; keeps the configuration and the clock. */
     async reset(options: { keepTokens?: boolean } = {}): Promise<void> {
       await ctx.db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('webhook_attempts').execute();
+        await trx.deleteFrom('webhook_deliveries').execute();
         await trx.deleteFrom('invoice_events').execute();
         await trx.deleteFrom('chain_transactions').execute();
         await trx.deleteFrom('invoices').execute();

@@ -5,7 +5,7 @@ import { sinFromPublicKey } from '../crypto/sin.js';
 import { parsePublicKey, verifySignature } from '../crypto/signature.js';
 import type { Facade } from '../domain/facades.js';
 import { legacyError } from '../errors.js';
-import { findToken, type Token } from '../engine/tokens.js';
+import { activeTokensForSin, findToken, type Token } from '../engine/tokens.js';
 import type { AppContext } from './context.js';
 
 /** Who is calling: the token presented, its merchant and facade, and the verified SIN if signed. */
@@ -75,6 +75,41 @@ export interface AuthOptions {
   publicUrl: () => string;
 }
 
+/** Checks an API token: active, of an allowed facade, and signed for when it requires it. */
+async function authenticate(ctx: AppContext, options: AuthOptions, value: string, facades: readonly Facade[]): Promise<Principal> {
+  const token = await findToken(options.db, value);
+  if (!token || token.status === 'revoked' || token.merchant_id === null) {
+    if (token?.status === 'pending') {
+      throw legacyError(401, `Token is not approved yet: approve pairing code ${token.pairing_code} in the dashboard`);
+    }
+    throw legacyError(401, 'Invalid token');
+  }
+  if (!facades.includes(token.facade)) {
+    throw legacyError(403, `This endpoint does not support the \`${token.facade}\` facade`);
+  }
+  let sin: string | null = null;
+  if (token.require_auth) {
+    sin = verifySignedRequest(ctx, options.publicUrl(), `a ${token.facade} token`);
+    if (token.sin !== sin) {
+      throw legacyError(403, 'Unauthorized sin', {
+        hint: token.sin
+          ? `the token is bound to SIN ${token.sin}; the request was signed by SIN ${sin}`
+          : 'the token has no client identity yet: claim its pairing code with POST /tokens {id, pairingCode}',
+      });
+    }
+  }
+  return { token, merchantId: token.merchant_id, facade: token.facade, sin };
+}
+
+function tokenValue(ctx: AppContext, facades: readonly Facade[]): string {
+  const value = presentedToken(ctx);
+  if (value === undefined || value === null || value === '') {
+    throw legacyError(401, `Missing token: this endpoint needs a ${facades.join(' or ')} facade token`);
+  }
+  if (typeof value !== 'string') throw legacyError(401, 'Invalid token');
+  return value;
+}
+
 /**
  * Route guard: a token of one of `facades` must be presented, and signed for when it requires
  * authentication (merchant and payout always; pos when made with "require authentication").
@@ -82,33 +117,32 @@ export interface AuthOptions {
  */
 export function requireToken(options: AuthOptions, facades: readonly Facade[]) {
   return async function tokenGuard(ctx: AppContext, next: Next): Promise<void> {
-    const value = presentedToken(ctx);
-    if (value === undefined || value === null || value === '') {
-      throw legacyError(401, `Missing token: this endpoint needs a ${facades.join(' or ')} facade token`);
-    }
-    if (typeof value !== 'string') throw legacyError(401, 'Invalid token');
-    const token = await findToken(options.db, value);
-    if (!token || token.status === 'revoked' || token.merchant_id === null) {
-      if (token?.status === 'pending') {
-        throw legacyError(401, `Token is not approved yet: approve pairing code ${token.pairing_code} in the dashboard`);
-      }
-      throw legacyError(401, 'Invalid token');
-    }
-    if (!facades.includes(token.facade)) {
-      throw legacyError(403, `This endpoint does not support the \`${token.facade}\` facade`);
-    }
-    let sin: string | null = null;
-    if (token.require_auth) {
-      sin = verifySignedRequest(ctx, options.publicUrl(), `a ${token.facade} token`);
-      if (token.sin !== sin) {
-        throw legacyError(403, 'Unauthorized sin', {
-          hint: token.sin
-            ? `the token is bound to SIN ${token.sin}; the request was signed by SIN ${sin}`
-            : 'the token has no client identity yet: claim its pairing code with POST /tokens {id, pairingCode}',
-        });
-      }
-    }
-    ctx.state.principal = { token, merchantId: token.merchant_id, facade: token.facade, sin };
+    ctx.state.principal = await authenticate(ctx, options, tokenValue(ctx, facades), facades);
     await next();
+  };
+}
+
+/**
+ * For endpoints that also take a resource token (an invoice's or refund's own `token`, as the
+ * Node and PHP SDKs send for notifications): the request must then be signed by a client whose
+ * SIN holds an active token of the resource's merchant.
+ */
+export function requireTokenOrResource(
+  options: AuthOptions,
+  facades: readonly Facade[],
+  findResource: (ctx: AppContext, token: string) => Promise<{ merchantId: string } | null>,
+) {
+  return async function resourceTokenGuard(ctx: AppContext, next: Next): Promise<void> {
+    const value = tokenValue(ctx, facades);
+    const resource = (await findToken(options.db, value)) ? null : await findResource(ctx, value);
+    if (!resource) {
+      ctx.state.principal = await authenticate(ctx, options, value, facades);
+      return next();
+    }
+    const sin = verifySignedRequest(ctx, options.publicUrl(), 'a resource token');
+    const token = (await activeTokensForSin(options.db, sin)).find((t) => t.merchant_id === resource.merchantId);
+    if (!token) throw legacyError(403, 'Unauthorized sin', { hint: `no approved token of this merchant is bound to SIN ${sin}` });
+    ctx.state.principal = { token, merchantId: resource.merchantId, facade: token.facade, sin };
+    return next();
   };
 }

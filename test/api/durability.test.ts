@@ -7,6 +7,7 @@ import { rawRequest } from '../support/bitpay.js';
 import { runCli, startCliServer } from '../support/cli.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { eventually, withFreshDatabase } from '../support/postgres.js';
+import { startReceiver } from '../support/receiver.js';
 
 describe('state lives in the database', () => {
   it('a restart keeps invoices, their due work and the virtual clock', async () => {
@@ -76,6 +77,7 @@ describe('two emulator processes on one PostgreSQL', function () {
     await withFreshDatabase(async (databaseUrl) => {
       const env = { DATABASE_URL: databaseUrl, PORT: '0', CLOCK: 'virtual', BLOCK_INTERVAL: '0', LOG_LEVEL: 'info' };
       const servers = [startCliServer([], env), startCliServer([], env)];
+      const receiver = await startReceiver();
       try {
         const urls = (await Promise.all(servers.map((s) => s.listening))).map((l) => l.url);
         const at = (i: number) => ({ url: urls[i % 2] as string });
@@ -85,7 +87,9 @@ describe('two emulator processes on one PostgreSQL', function () {
         await Promise.all(
           Array.from({ length: 10 }, async (_, worker) => {
             for (let i = worker; i < 500; i += 10) {
-              const created = await rawRequest(at(i), 'POST', 'invoices', { body: { token: pos, price: 1, currency: 'USD', transactionSpeed: 'medium' } });
+              const created = await rawRequest(at(i), 'POST', 'invoices', {
+                body: { token: pos, price: 1, currency: 'USD', transactionSpeed: 'medium', notificationURL: receiver.url(`/ipn/${i}`) },
+              });
               expect(created.status).to.equal(200);
               ids.push(created.json.data.id);
               const paid = await rawRequest(at(i + 1), 'POST', `sandbox/invoices/${created.json.data.id}/payments`);
@@ -118,9 +122,76 @@ describe('two emulator processes on one PostgreSQL', function () {
         }
         const bothWorked = servers.map((s) => (s.output().match(/"path":"\/sandbox\/blocks"/g) ?? []).length);
         expect(bothWorked.every((n) => n >= 3)).to.equal(true);
+
+        // Every transition's webhook arrives once: not once per process.
+        await eventually(async () => receiver.received.length >= 1500);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const deliveryIds = receiver.received.map((r) => r.headers['x-delivery-id']);
+        expect(deliveryIds).to.have.length(1500);
+        expect(new Set(deliveryIds).size).to.equal(1500);
+        const senders = servers.map((s) => (s.output().match(/"msg":"webhook"/g) ?? []).length);
+        expect(senders[0]! + senders[1]!).to.equal(1500);
       } finally {
         await Promise.all(servers.map((s) => s.stop()));
+        await receiver.close();
       }
     });
+  });
+});
+
+describe('a crash loses no webhook', function () {
+  this.timeout(180_000);
+
+  it('SIGKILL in the middle of 600 deliveries for 200 invoices: after a restart every one arrives, in order per invoice', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bitpay-emulator-'));
+    const receiver = await startReceiver();
+    const run = async (databaseUrl: string) => {
+      const env = { DATA_DIR: dataDir, DATABASE_URL: databaseUrl, PORT: '0', CLOCK: 'virtual', BLOCK_INTERVAL: '0', WEBHOOK_TIMEOUT: '1s', LOG_LEVEL: 'warn' };
+      let server = startCliServer([], { ...env, LOG_LEVEL: 'info' });
+      try {
+        let { url } = await server.listening;
+        const pos = (await rawRequest({ url }, 'POST', 'sandbox/pairing-codes', { body: { facade: 'pos' } })).json.token;
+        const ids: string[] = [];
+        for (let i = 0; i < 200; i++) {
+          const body = { token: pos, price: 1, currency: 'USD', extendedNotifications: true, notificationURL: receiver.url(`/crash/${i}`) };
+          ids.push((await rawRequest({ url }, 'POST', 'invoices', { body })).json.data.id);
+        }
+        for (let i = 0; i < 200; i++) receiver.plan(`/crash/${i}`, ...Array(3).fill({ delayMs: 150, status: 200 }));
+        await Promise.all(ids.map((id) => rawRequest({ url }, 'POST', `sandbox/invoices/${id}/payments`)));
+        await rawRequest({ url }, 'POST', 'sandbox/blocks', { body: { count: 6 } });
+        await eventually(async () => receiver.received.length >= 100, 30_000);
+        server.child.kill('SIGKILL');
+        await server.stop();
+        const beforeRestart = receiver.received.length;
+        expect(beforeRestart).to.be.below(600);
+
+        server = startCliServer([], env);
+        ({ url } = await server.listening);
+        const firstArrivals = () => {
+          const seen = new Map<string, number[]>();
+          const deliveries = new Set<string>();
+          for (const request of receiver.received) {
+            const id = request.headers['x-delivery-id'] as string;
+            if (deliveries.has(id)) continue;
+            deliveries.add(id);
+            seen.set(request.path, [...(seen.get(request.path) ?? []), request.json.event.code]);
+          }
+          return seen;
+        };
+        await eventually(async () => [...firstArrivals().values()].flat().length === 600, 60_000);
+        const arrivals = firstArrivals();
+        expect(arrivals.size).to.equal(200);
+        for (const [path, codes] of arrivals) expect(codes, path).to.deep.equal([1003, 1005, 1006]);
+      } finally {
+        await server.stop();
+      }
+    };
+    try {
+      if (process.env.DATABASE_URL) await withFreshDatabase(run);
+      else await run('');
+    } finally {
+      await receiver.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

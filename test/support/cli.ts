@@ -28,7 +28,8 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
 /** Starts `bitpay-emulator start` and resolves once it logs that it is listening. */
 export function startCliServer(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start', ...args], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    // The listening line is an info log: the level stays at info whatever the caller sets.
+    env: { ...process.env, ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -48,7 +49,7 @@ export function startCliServer(args: string[], env: Record<string, string> = {})
     output: () => output,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('close', () => resolve());
         child.kill('SIGTERM');
       }),

@@ -7,9 +7,11 @@ import type { Sandbox } from '../../engine/sandbox.js';
 import {
   cancelInvoice,
   createInvoice,
+  findInvoiceByResourceToken,
   getInvoice,
   getInvoiceByGuid,
   listInvoices,
+  resendInvoiceWebhook,
   updateInvoiceContact,
   type ContactUpdate,
   type CreateInvoiceRequest,
@@ -18,7 +20,7 @@ import {
 import type { InvoiceStatus } from '../../domain/invoice.js';
 import { invalidParam } from '../../errors.js';
 import { principalOf, bodyOf, type AppContext, type AppState } from '../context.js';
-import { requireToken, type AuthOptions } from '../auth.js';
+import { requireToken, requireTokenOrResource, type AuthOptions } from '../auth.js';
 import { validated } from '../validate.js';
 import { invoiceFacade, presentEventToken, presentInvoice } from './presenters/invoice.js';
 
@@ -92,6 +94,15 @@ export function invoicesRoutes(engine: EngineContext, sandbox: Sandbox, auth: Au
   router.put('/invoices/:id', merchantOnly, async (ctx) => {
     const update = validated<ContactUpdate>('requests/invoice-update', 'invoice', bodyOf(ctx));
     await respond(ctx, await updateInvoiceContact(engine, principalOf(ctx).merchantId, ctx.params.id as string, update));
+  });
+
+  const invoiceResource = async (ctx: AppContext, token: string) => {
+    const invoice = await findInvoiceByResourceToken(engine.db, token);
+    return invoice && invoice.id === ctx.params.id ? { merchantId: invoice.merchant_id } : null;
+  };
+  router.post('/invoices/:id/notifications', requireTokenOrResource(auth, ['merchant'], invoiceResource), async (ctx) => {
+    await resendInvoiceWebhook(engine, await getInvoice(engine.db, principalOf(ctx).merchantId, ctx.params.id as string));
+    ctx.body = { data: 'Success' };
   });
 
   const cancel = (find: (merchantId: string, key: string) => Promise<Invoice>) => async (ctx: AppContext) => {

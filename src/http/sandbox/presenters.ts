@@ -2,6 +2,7 @@ import { satsToBtc } from '../../domain/money.js';
 import { confirmations, type Block, type ChainTransaction, type ChainView } from '../../engine/chain.js';
 import type { Invoice, invoiceEvents } from '../../engine/invoices.js';
 import type { Merchant } from '../../engine/merchants.js';
+import type { Attempt, Delivery } from '../../webhooks/outbox.js';
 import { presentInvoice } from '../bitpay/presenters/invoice.js';
 import type { Token } from '../../engine/tokens.js';
 
@@ -75,4 +76,31 @@ export function presentSandboxTransaction(tx: ChainTransaction, tipHeight: numbe
 
 export function presentSandboxBlock(block: Block) {
   return { height: block.height, hash: block.hash, previousHash: block.previous_hash, time: block.time };
+}
+
+/** A webhook delivery with every attempt: what was sent, what came back. */
+export function presentSandboxDelivery(delivery: Delivery, attempts: Attempt[]) {
+  return {
+    id: delivery.id,
+    kind: delivery.kind,
+    invoiceId: delivery.invoice_id,
+    refundId: delivery.refund_id,
+    url: delivery.url,
+    event: { code: delivery.event_code, name: delivery.event_name },
+    format: delivery.extended ? 'extended' : 'standard',
+    status: delivery.status,
+    attemptCount: delivery.attempts,
+    nextAttemptAt: delivery.status === 'pending' ? delivery.next_attempt_at : null,
+    createdAt: delivery.created_at,
+    deliveredAt: delivery.delivered_at,
+    attempts: attempts.map((a) => ({
+      number: a.number,
+      time: a.started_at,
+      request: { headers: a.request_headers, body: a.request_body },
+      response: a.response_status === null ? null : { status: a.response_status, body: a.response_body },
+      durationMs: a.duration_ms,
+      delivered: a.delivered,
+      error: a.error,
+    })),
+  };
 }

@@ -13,6 +13,7 @@ import { bodyOf, type AppState } from '../context.js';
 import { sandboxGuard } from './guard.js';
 import {
   presentSandboxBlock,
+  presentSandboxDelivery,
   presentSandboxInvoice,
   presentSandboxMerchant,
   presentSandboxToken,
@@ -127,6 +128,18 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, publicUrl
     }
     const now = body.advance !== undefined ? await sandbox.advanceClock(durationMs(body.advance)) : await sandbox.setClock(instantMs(body.set));
     ctx.body = { mode: engine.clock.mode, now, iso: new Date(now).toISOString() };
+  });
+
+  router.get('/webhooks', async (ctx) => {
+    const invoiceId = typeof ctx.query.invoiceId === 'string' && ctx.query.invoiceId !== '' ? ctx.query.invoiceId : undefined;
+    const limit = ctx.query.limit === undefined ? 200 : Number(ctx.query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalidParam('unmapped', 'limit must be an integer from 1 to 1000');
+    const { deliveries, attempts } = await sandbox.webhookLog({ invoiceId, limit });
+    ctx.body = deliveries.map((d) => presentSandboxDelivery(d, attempts.get(d.id) ?? []));
+  });
+
+  router.post('/webhooks/:id/redeliver', async (ctx) => {
+    ctx.body = presentSandboxDelivery(await sandbox.redeliver(ctx.params.id as string), []);
   });
 
   router.post('/reset', async (ctx) => {

@@ -1,0 +1,38 @@
+import type { Generated } from 'kysely';
+import type { Json } from '../json.js';
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  seq: Generated<number>;
+  kind: 'invoice' | 'refund';
+  invoice_id: string;
+  refund_id: string | null;
+  stream: string;
+  url: string;
+  event_code: number;
+  event_name: string;
+  extended: boolean;
+  signing_token: string;
+  status: DeliveryStatus;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  lease_until: number | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  number: number;
+  started_at: number;
+  request_headers: Json<Record<string, string>>;
+  request_body: string;
+  response_status: number | null;
+  response_body: string | null;
+  duration_ms: number;
+  error: string | null;
+  delivered: boolean;
+}

@@ -1,0 +1,157 @@
+import { sql, type Selectable } from 'kysely';
+import type { Db } from '../db/schema.js';
+import type { WebhookAttemptsTable, WebhookDeliveriesTable } from '../db/tables/webhooks.js';
+import { toJson } from '../db/json.js';
+import { base58Text } from '../domain/ids.js';
+import { nextAttemptDelay, type WebhookEvent } from '../domain/webhook-policy.js';
+import type { EngineContext } from '../engine/context.js';
+import type { Invoice } from '../engine/invoices.js';
+import { notFound } from '../errors.js';
+
+export type Delivery = Selectable<WebhookDeliveriesTable>;
+export type Attempt = Selectable<WebhookAttemptsTable>;
+
+export interface QueuedWebhook {
+  invoice: Invoice;
+  event: WebhookEvent;
+  /** Refund webhooks always use the extended format; invoice webhooks follow the invoice. */
+  refundId?: string;
+}
+
+/**
+ * Puts webhooks in the outbox, in the caller's transaction: they exist if and only if the change
+ * that caused them committed. Invoices without a notificationURL get none.
+ */
+export async function queueWebhooks(db: Db, ctx: EngineContext, webhooks: QueuedWebhook[], now: number): Promise<void> {
+  const rows = webhooks
+    .filter(({ invoice }) => invoice.notification_url)
+    .map(({ invoice, event, refundId }) => ({
+      id: base58Text(ctx.random, 22),
+      kind: refundId ? ('refund' as const) : ('invoice' as const),
+      invoice_id: invoice.id,
+      refund_id: refundId ?? null,
+      stream: invoice.id,
+      url: invoice.notification_url as string,
+      event_code: event.code,
+      event_name: event.name,
+      extended: refundId !== undefined || invoice.extended_notifications,
+      signing_token: invoice.api_token,
+      status: 'pending' as const,
+      next_attempt_at: now + ctx.config.webhookFaults.delayMs,
+      lease_until: null,
+      created_at: now,
+      delivered_at: null,
+    }));
+  if (rows.length > 0) await db.insertInto('webhook_deliveries').values(rows).execute();
+}
+
+/**
+ * Leases up to `limit` due deliveries for `leaseMs` of wall-clock time. Only the oldest pending
+ * delivery of a stream is due (per-invoice order), or the newest under the reorder fault. A
+ * worker that dies leaves its lease to run out, and another takes the delivery over.
+ */
+export async function claimDueDeliveries(ctx: EngineContext, limit: number, leaseMs: number): Promise<Delivery[]> {
+  const now = ctx.clock.now();
+  const wallNow = Date.now();
+  const before = ctx.config.webhookFaults.reorder ? sql`e.seq > d.seq` : sql`e.seq < d.seq`;
+  const { rows } = await sql<Delivery>`
+    UPDATE webhook_deliveries SET lease_until = ${wallNow + leaseMs}
+    WHERE id IN (
+      SELECT d.id FROM webhook_deliveries d
+      WHERE d.status = 'pending' AND d.next_attempt_at <= ${now}
+        AND (d.lease_until IS NULL OR d.lease_until < ${wallNow})
+        AND NOT EXISTS (
+          SELECT 1 FROM webhook_deliveries e WHERE e.stream = d.stream AND e.status = 'pending' AND ${before}
+        )
+      ORDER BY d.next_attempt_at, d.seq
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    )
+    RETURNING *`.execute(ctx.db);
+  return rows.sort((a, b) => a.seq - b.seq);
+}
+
+export interface AttemptRecord {
+  startedAt: number;
+  requestHeaders: Record<string, string>;
+  requestBody: string;
+  responseStatus: number | null;
+  responseBody: string | null;
+  durationMs: number;
+  error: string | null;
+  delivered: boolean;
+}
+
+function attemptRow(deliveryId: string, number: number, attempt: AttemptRecord) {
+  return {
+    delivery_id: deliveryId,
+    number,
+    started_at: attempt.startedAt,
+    request_headers: toJson(attempt.requestHeaders),
+    request_body: attempt.requestBody,
+    response_status: attempt.responseStatus,
+    response_body: attempt.responseBody,
+    duration_ms: attempt.durationMs,
+    error: attempt.error,
+    delivered: attempt.delivered,
+  };
+}
+
+/** Logs an attempt and moves the delivery on: delivered, retried on BitPay's schedule, or given up. */
+export async function recordAttempt(ctx: EngineContext, delivery: Delivery, attempt: AttemptRecord): Promise<void> {
+  const attempts = delivery.attempts + 1;
+  const delay = nextAttemptDelay(attempts);
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx.insertInto('webhook_attempts').values(attemptRow(delivery.id, attempts, attempt)).execute();
+    await trx
+      .updateTable('webhook_deliveries')
+      .set(
+        attempt.delivered
+          ? { status: 'delivered', attempts, delivered_at: ctx.clock.now(), lease_until: null }
+          : delay === null
+            ? { status: 'failed', attempts, lease_until: null }
+            : { attempts, next_attempt_at: ctx.clock.now() + delay, lease_until: null },
+      )
+      .where('id', '=', delivery.id)
+      .execute();
+  });
+}
+
+/** Logs an extra copy sent by the duplicate fault; the delivery itself is already done. */
+export async function recordDuplicate(ctx: EngineContext, delivery: Delivery, attempt: AttemptRecord): Promise<void> {
+  const { number } = await ctx.db
+    .selectFrom('webhook_attempts')
+    .select((eb) => eb.fn.max('number').as('number'))
+    .where('delivery_id', '=', delivery.id)
+    .executeTakeFirstOrThrow();
+  await ctx.db
+    .insertInto('webhook_attempts')
+    .values(attemptRow(delivery.id, (number ?? 0) + 1, { ...attempt, error: 'duplicate sent by WEBHOOK_FAULTS' }))
+    .execute();
+}
+
+/** Sends a delivery again now, whatever became of it, with a fresh retry schedule. */
+export async function redeliver(ctx: EngineContext, id: string): Promise<Delivery> {
+  const delivery = await ctx.db
+    .updateTable('webhook_deliveries')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: ctx.clock.now(), lease_until: null, delivered_at: null })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+  if (!delivery) throw notFound('unmapped', `Webhook delivery ${id} not found`);
+  return delivery;
+}
+
+export async function listDeliveries(db: Db, filter: { invoiceId?: string; limit: number }): Promise<Delivery[]> {
+  let query = db.selectFrom('webhook_deliveries').selectAll().orderBy('seq', 'desc').limit(filter.limit);
+  if (filter.invoiceId) query = query.where('invoice_id', '=', filter.invoiceId);
+  return query.execute();
+}
+
+export async function attemptsOf(db: Db, deliveryIds: string[]): Promise<Map<string, Attempt[]>> {
+  const byDelivery = new Map<string, Attempt[]>(deliveryIds.map((id) => [id, []]));
+  if (deliveryIds.length === 0) return byDelivery;
+  const rows = await db.selectFrom('webhook_attempts').selectAll().where('delivery_id', 'in', deliveryIds).orderBy('id').execute();
+  for (const row of rows) byDelivery.get(row.delivery_id)?.push(row);
+  return byDelivery;
+}
