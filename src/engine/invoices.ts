@@ -231,23 +231,21 @@ export async function getInvoiceByGuid(db: Db, merchantId: string, guid: string)
 }
 
 export interface InvoiceFilter {
-  from: number;
+  from?: number;
   /** exclusive */
-  to: number;
+  to?: number;
   status?: InvoiceStatus;
   orderId?: string;
   limit: number;
   offset: number;
 }
 
-/** `GET /invoices`: newest first. */
-export async function listInvoices(db: Db, merchantId: string, filter: InvoiceFilter): Promise<Invoice[]> {
-  let query = db
-    .selectFrom('invoices')
-    .selectAll()
-    .where('merchant_id', '=', merchantId)
-    .where('invoice_time', '>=', filter.from)
-    .where('invoice_time', '<', filter.to);
+/** `GET /invoices` (one merchant's), or the dashboard's list (every merchant's): newest first. */
+export async function listInvoices(db: Db, merchantId: string | null, filter: InvoiceFilter): Promise<Invoice[]> {
+  let query = db.selectFrom('invoices').selectAll();
+  if (merchantId !== null) query = query.where('merchant_id', '=', merchantId);
+  if (filter.from !== undefined) query = query.where('invoice_time', '>=', filter.from);
+  if (filter.to !== undefined) query = query.where('invoice_time', '<', filter.to);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.orderId !== undefined) query = query.where('order_id', '=', filter.orderId);
   return query.orderBy('invoice_time', 'desc').orderBy('seq', 'desc').limit(filter.limit).offset(filter.offset).execute();

@@ -12,6 +12,8 @@ import type { AppContext, AppState } from './context.js';
 import { cors } from './cors.js';
 import { errorBody, errorMapper, methodErrors } from './errors.js';
 import { sandboxRoutes } from './sandbox/routes.js';
+import { checkoutRoutes } from './web/checkout.js';
+import { dashboardRoutes } from './web/dashboard.js';
 import { AppError } from '../errors.js';
 
 export const BODY_LIMIT = '1mb';
@@ -76,10 +78,13 @@ export function createApp({ engine, sandbox, publicUrl }: AppDependencies): Koa<
     invoicesRoutes(engine, sandbox, auth),
     publicRoutes(engine),
     sandboxRoutes(engine, sandbox, publicUrl),
+    checkoutRoutes(engine, sandbox, publicUrl),
+    dashboardRoutes(engine, sandbox, publicUrl),
   ]) {
     root.use(router.routes());
   }
   app.use(methodErrors);
+  root.get('/', (ctx) => ctx.redirect('/dashboard'));
   app.use(root.routes());
   app.use(root.allowedMethods());
   app.use(notFoundRoute);

@@ -4,6 +4,8 @@ import type { Principal } from './auth.js';
 export interface AppState {
   requestId: string;
   principal?: Principal;
+  /** The browser's CSRF token, once a page has asked for it. */
+  csrf?: string;
 }
 
 export type AppContext = ParameterizedContext<AppState>;

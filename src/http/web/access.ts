@@ -1,0 +1,72 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Next } from 'koa';
+import { legacyError } from '../../errors.js';
+import type { AppContext } from '../context.js';
+import { bodyOf } from '../context.js';
+import { hasSandboxAccess } from '../sandbox/guard.js';
+
+const SESSION_COOKIE = 'bpe_session';
+const CSRF_COOKIE = 'bpe_csrf';
+
+/** The session cookie's value: derived from SANDBOX_TOKEN, so changing the token ends every session. */
+function sessionValue(sandboxToken: string): string {
+  return createHmac('sha256', sandboxToken).update('bitpay-emulator dashboard session').digest('hex');
+}
+
+function same(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * Whether this browser or client may use the sandbox controls: always on an open emulator
+ * (no SANDBOX_TOKEN), else with the bearer token or a session from the login form.
+ */
+export function canUseSandbox(ctx: AppContext, sandboxToken: string | null): boolean {
+  if (hasSandboxAccess(ctx, sandboxToken)) return true;
+  const session = ctx.cookies.get(SESSION_COOKIE);
+  return sandboxToken !== null && session !== undefined && same(session, sessionValue(sandboxToken));
+}
+
+export function startSession(ctx: AppContext, sandboxToken: string, presented: string): boolean {
+  if (!same(presented, sandboxToken)) return false;
+  ctx.cookies.set(SESSION_COOKIE, sessionValue(sandboxToken), { httpOnly: true, sameSite: 'strict', path: '/' });
+  return true;
+}
+
+export function endSession(ctx: AppContext): void {
+  ctx.cookies.set(SESSION_COOKIE, null, { path: '/' });
+}
+
+/** The CSRF token of this browser (a SameSite=Strict cookie, echoed in every form and fetch). */
+export function csrfToken(ctx: AppContext): string {
+  if (ctx.state.csrf) return ctx.state.csrf;
+  let token = ctx.cookies.get(CSRF_COOKIE);
+  if (!token || !/^[0-9a-f]{32}$/.test(token)) {
+    token = randomBytes(16).toString('hex');
+    ctx.cookies.set(CSRF_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/' });
+  }
+  ctx.state.csrf = token;
+  return token;
+}
+
+/**
+ * Guards every form and button of the web pages against cross-site requests: the request must
+ * carry the browser's CSRF token (form field `_csrf` or header `x-csrf-token`) and, when the
+ * browser says where it comes from, come from this origin.
+ */
+export async function csrfProtection(ctx: AppContext, next: Next): Promise<void> {
+  if (ctx.method === 'POST') {
+    const origin = ctx.get('origin');
+    if (origin && origin !== 'null' && new URL(origin).host !== ctx.get('host')) {
+      throw legacyError(403, 'Cross-site request refused');
+    }
+    const cookie = ctx.cookies.get(CSRF_COOKIE);
+    const presented = (bodyOf(ctx)._csrf as string | undefined) ?? ctx.get('x-csrf-token');
+    if (!cookie || !presented || !same(cookie, presented)) {
+      throw legacyError(403, 'Missing or wrong CSRF token: reload the page and try again');
+    }
+  }
+  await next();
+}

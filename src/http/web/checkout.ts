@@ -1,0 +1,190 @@
+import Router from '@koa/router';
+import QRCode from 'qrcode';
+import type { EngineContext } from '../../engine/context.js';
+import type { Invoice } from '../../engine/invoices.js';
+import type { Sandbox } from '../../engine/sandbox.js';
+import { invalidParam, legacyError, missingParam } from '../../errors.js';
+import { presentInvoice } from '../bitpay/presenters/invoice.js';
+import type { AppContext, AppState } from '../context.js';
+import { canUseSandbox, csrfProtection, csrfToken } from './access.js';
+import { html, trusted } from './html.js';
+import { page } from './layout.js';
+
+const STATUS_TEXT: Record<string, string> = {
+  new: 'Waiting for payment',
+  paid: 'Payment received, waiting for confirmation',
+  confirmed: 'Payment confirmed',
+  complete: 'Payment complete',
+  expired: 'This invoice has expired',
+  invalid: 'The payment could not be confirmed',
+  declined: 'This invoice was declined',
+};
+
+const PAID = ['paid', 'confirmed', 'complete'];
+
+/** The buttons of the simulated wallet and chain, and what each does. */
+const ACTIONS: Record<string, { label: string; run: (sandbox: Sandbox, id: string) => Promise<unknown> }> = {
+  pay: { label: 'Pay exactly', run: (s, id) => s.pay(id) },
+  underpay: { label: 'Underpay (50 %)', run: (s, id) => s.pay(id, { percent: 50 }) },
+  overpay: { label: 'Overpay (150 %)', run: (s, id) => s.pay(id, { percent: 150 }) },
+  mine: { label: 'Mine a block', run: (s) => s.mine(1) },
+  mine6: { label: 'Mine 6 blocks', run: (s) => s.mine(6) },
+  expire: { label: 'Expire now', run: (s, id) => s.expire(id) },
+};
+
+interface CheckoutView {
+  invoice: Invoice;
+  data: ReturnType<typeof presentInvoice>;
+  qr: string;
+  sandbox: boolean;
+  csrf: string;
+  modal: boolean;
+}
+
+/** Where "Close" goes: BitPay uses closeURL, and redirectURL when there is none. */
+function closeTarget(invoice: Invoice): string | null {
+  return invoice.close_url ?? invoice.redirect_url;
+}
+
+/** autoRedirect sends the shopper back once paid (redirectURL) or once expired (closeURL, else redirectURL). */
+function autoRedirectTarget(invoice: Invoice): string | null {
+  if (!invoice.auto_redirect) return null;
+  if (PAID.includes(invoice.status)) return invoice.redirect_url;
+  if (invoice.status === 'expired') return closeTarget(invoice);
+  return null;
+}
+
+function checkoutMain(view: CheckoutView) {
+  const { invoice, data } = view;
+  const paid = PAID.includes(invoice.status);
+  const exception = invoice.exception_status
+    ? html`<p class="muted" data-testid="exception">${{ paidPartial: 'Only part of the amount was paid.', paidOver: 'More than the amount was paid.', paidLate: 'A payment arrived after the invoice expired.' }[invoice.exception_status]}</p>`
+    : '';
+  const back = paid && invoice.redirect_url ? html`<a class="button" data-testid="return" href="${invoice.redirect_url}">Return to ${data.merchantName ?? 'the merchant'}</a>` : '';
+  const close = !paid && closeTarget(invoice) ? html`<a class="button secondary" data-testid="close" href="${closeTarget(invoice)}">Close</a>` : '';
+  const buttons = view.sandbox
+    ? html`<div class="card" data-testid="sandbox"><h3>Sandbox</h3><p class="muted">Act as the buyer's wallet and the network.</p><div class="row">
+        ${Object.entries(ACTIONS).map(
+          ([action, { label }]) =>
+            html`<form class="inline" method="post" action="/i/${invoice.id}/sandbox/${action}"><input type="hidden" name="_csrf" value="${view.csrf}"><button type="submit" class="secondary" data-action="${action}">${label}</button></form>`,
+        )}</div></div>`
+    : '';
+  return html`<div class="card" data-testid="checkout" data-status="${invoice.status}">
+    <p class="muted">${data.merchantName ?? ''}</p>
+    <h1 style="margin:4px 0">${data.itemDesc ?? 'Invoice'}</h1>
+    <p style="font-size:20px;margin:4px 0"><strong>${data.price} ${data.currency}</strong></p>
+    <p><span class="status status-${invoice.status}" data-testid="status">${invoice.status}</span> <span data-testid="status-text">${STATUS_TEXT[invoice.status]}</span></p>
+    ${exception}
+    ${
+      invoice.status === 'new'
+        ? html`<div class="row" style="align-items:flex-start">
+        <div data-testid="qr" style="width:220px;max-width:100%">${trusted(view.qr)}</div>
+        <div class="grow"><p>Send <strong data-testid="btc-due">${data.btcDue} BTC</strong> to</p>
+          <p><code data-testid="address">${invoice.address}</code></p>
+          <p><a href="${data.paymentCodes.BTC.BIP21}">Open in wallet</a></p>
+          <p class="muted">Expires in <span data-testid="countdown" data-expires="${invoice.expiration_time}" data-now="${data.currentTime}">${Math.max(0, Math.ceil((invoice.expiration_time - data.currentTime) / 1000))} s</span></p></div></div>`
+        : html`<p>Paid <strong>${data.btcPaid} BTC</strong> of ${data.paymentDisplayTotals.BTC} BTC</p>`
+    }
+    <p class="muted">Invoice <code>${invoice.id}</code></p>
+    <div class="row">${back}${close}</div>
+  </div>${buttons}`;
+}
+
+/** Live status without a reload: poll, re-render on change, tell a parent window (the modal), redirect. */
+function checkoutScript(view: CheckoutView) {
+  const config = JSON.stringify({
+    id: view.invoice.id,
+    status: view.invoice.status,
+    csrf: view.csrf,
+    modal: view.modal,
+    redirect: view.modal ? null : autoRedirectTarget(view.invoice),
+  }).replace(/</g, '\\u003c');
+  return html`<script>
+(function () {
+  var cfg = ${trusted(config)};
+  var main = document.querySelector('main');
+  function tellParent(status) { if (window.parent !== window) window.parent.postMessage({ status: status, invoiceId: cfg.id }, '*'); }
+  function wire() {
+    main.querySelectorAll('form[action*="/sandbox/"]').forEach(function (form) {
+      form.addEventListener('submit', function (event) {
+        event.preventDefault();
+        fetch(form.action, { method: 'POST', headers: { 'x-csrf-token': cfg.csrf, accept: 'application/json' } }).then(refresh);
+      });
+    });
+  }
+  function refresh() {
+    return fetch('/i/' + cfg.id + '?fragment=1' + (cfg.modal ? '&view=modal' : '')).then(function (r) { return r.text(); }).then(function (markup) {
+      main.innerHTML = markup; wire();
+      var status = main.querySelector('[data-testid="checkout"]').getAttribute('data-status');
+      if (status !== cfg.status) { cfg.status = status; tellParent(status); }
+      var link = main.querySelector('[data-redirect]');
+      if (link && !cfg.modal) window.location.href = link.getAttribute('data-redirect');
+    });
+  }
+  function poll() {
+    fetch('/i/' + cfg.id + '/status').then(function (r) { return r.json(); }).then(function (s) { if (s.status !== cfg.status || s.amountPaid !== cfg.amountPaid) { cfg.amountPaid = s.amountPaid; return refresh(); } }).catch(function () {});
+  }
+  function tick() {
+    var el = main.querySelector('[data-testid="countdown"]'); if (!el) return;
+    var left = Math.max(0, Number(el.getAttribute('data-expires')) - Number(el.getAttribute('data-now')) - (Date.now() - loaded));
+    el.textContent = Math.floor(left / 60000) + ':' + String(Math.floor(left / 1000) % 60).padStart(2, '0');
+  }
+  var loaded = Date.now();
+  wire(); tellParent(cfg.status); tick();
+  if (cfg.redirect) setTimeout(function () { window.location.href = cfg.redirect; }, 1500);
+  setInterval(poll, 1000); setInterval(tick, 1000);
+})();
+</script>`;
+}
+
+/** The hosted checkout page at the invoice `url` (/invoice?id=…) and /i/:id, with its sandbox buttons. */
+export function checkoutRoutes(engine: EngineContext, sandbox: Sandbox, publicUrl: () => string): Router<AppState> {
+  const router = new Router<AppState>();
+
+  const load = async (ctx: AppContext, id: unknown): Promise<CheckoutView> => {
+    if (typeof id !== 'string' || id === '') throw missingParam('invoice', 'Missing required parameter: id');
+    const { invoice, chain } = await sandbox.invoiceDetails(id);
+    const data = presentInvoice(invoice, { facade: 'merchant', publicUrl: publicUrl(), now: engine.clock.now(), chain });
+    const qr = await QRCode.toString(data.paymentCodes.BTC.BIP21, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
+    return { invoice, data, qr, sandbox: canUseSandbox(ctx, engine.config.sandboxToken), csrf: csrfToken(ctx), modal: ctx.query.view === 'modal' };
+  };
+
+  const show = async (ctx: AppContext, id: unknown) => {
+    const view = await load(ctx, id);
+    ctx.type = 'html';
+    if (ctx.query.fragment) {
+      const redirect = view.modal ? null : autoRedirectTarget(view.invoice);
+      ctx.body = html`${checkoutMain(view)}${redirect ? html`<span hidden data-redirect="${redirect}"></span>` : ''}`.toString();
+      return;
+    }
+    ctx.body = page({ title: `Invoice ${view.invoice.id}`, body: checkoutMain(view), script: checkoutScript(view) });
+  };
+
+  router.get('/invoice', (ctx) => show(ctx, ctx.query.id));
+  router.get('/i/:id', (ctx) => show(ctx, ctx.params.id));
+
+  router.get('/i/:id/status', async (ctx) => {
+    const { invoice } = await sandbox.invoiceDetails(ctx.params.id as string);
+    ctx.body = {
+      id: invoice.id,
+      status: invoice.status,
+      exceptionStatus: invoice.exception_status ?? false,
+      amountPaid: invoice.amount_paid_sats,
+      expirationTime: invoice.expiration_time,
+      currentTime: engine.clock.now(),
+    };
+  });
+
+  router.post('/i/:id/sandbox/:action', csrfProtection, async (ctx) => {
+    const action = ACTIONS[ctx.params.action as string];
+    if (!action) throw invalidParam('unmapped', `Unknown action ${ctx.params.action}`);
+    if (!canUseSandbox(ctx, engine.config.sandboxToken)) {
+      throw legacyError(401, 'The sandbox controls need SANDBOX_TOKEN: log in at /dashboard/login');
+    }
+    await action.run(sandbox, ctx.params.id as string);
+    if (ctx.accepts('html', 'json') === 'json') ctx.body = { done: ctx.params.action };
+    else ctx.redirect(`/i/${ctx.params.id}`);
+  });
+
+  return router;
+}
