@@ -28,6 +28,8 @@ export interface BitcoinFixture {
   satoshisPerByte: number;
   sweepTransactionBytes: number;
   targetConfirmations: number;
+  /** What sending a refund costs on the network. */
+  refundNetworkFeeSats: number;
 }
 
 /** Static reference data shipped in fixtures/: the currency catalogue, starting rates, wallets, chain settings. */

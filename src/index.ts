@@ -13,6 +13,7 @@ import {
   presentSandboxToken,
   presentSandboxTransaction,
 } from './http/sandbox/presenters.js';
+import { presentRefund } from './http/bitpay/presenters/refund.js';
 import type { Logger } from './logger.js';
 import { startServer } from './server.js';
 
@@ -45,6 +46,11 @@ export interface Emulator {
     expire(invoiceId: string): Promise<void>;
     doubleSpend(txid: string): Promise<void>;
     reset(options?: { keepTokens?: boolean }): Promise<void>;
+    /** The buyer gives a refund address (one of the simulated wallet's by default): the refund is pending. */
+    refundAddress(refundId: string, address?: string): Promise<Presented<typeof presentRefund>>;
+    /** The refund is sent: success, an outgoing transaction, refund_success and invoice_refundComplete. */
+    completeRefund(refundId: string): Promise<Presented<typeof presentRefund>>;
+    failRefund(refundId: string): Promise<Presented<typeof presentRefund>>;
   };
   webhooks: {
     /** The delivery log, newest first: every attempt with request and response. */
@@ -95,8 +101,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       approvePairingCode: async (code, merchantId) => presentSandboxToken(await approvePairingCode(engine, code, merchantId)),
       tokens: async () => (await listTokens(engine.db)).map(presentSandboxToken),
       async invoice(id) {
-        const { invoice, events, chain } = await sandbox.invoiceDetails(id);
-        return presentSandboxInvoice(invoice, events, chain, publicUrl, engine.clock.now());
+        const { invoice, events, chain, refunds } = await sandbox.invoiceDetails(id);
+        return presentSandboxInvoice(invoice, events, chain, refunds, publicUrl, engine.clock.now());
       },
       async pay(invoiceId, request = {}) {
         const { transaction } = await sandbox.pay(invoiceId, request);
@@ -106,6 +112,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       expire: async (invoiceId) => void (await sandbox.expire(invoiceId)),
       doubleSpend: async (txid) => void (await sandbox.doubleSpend(txid)),
       reset: (resetOptions) => sandbox.reset(resetOptions),
+      refundAddress: async (refundId, address) => presentRefund(await sandbox.refundAddress(refundId, address)),
+      completeRefund: async (refundId) => presentRefund(await sandbox.completeRefund(refundId)),
+      failRefund: async (refundId) => presentRefund(await sandbox.failRefund(refundId)),
     },
     webhooks: {
       async list(filter = {}) {

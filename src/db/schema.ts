@@ -4,6 +4,7 @@ import type { InvoiceEventsTable } from './tables/invoice-events.js';
 import type { InvoicesTable } from './tables/invoices.js';
 import type { MerchantsTable } from './tables/merchants.js';
 import type { RatesTable } from './tables/rates.js';
+import type { RefundsTable } from './tables/refunds.js';
 import type { TokensTable } from './tables/tokens.js';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable } from './tables/webhooks.js';
 
@@ -18,6 +19,7 @@ export interface Database {
   virtual_clock: VirtualClockTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  refunds: RefundsTable;
 }
 
 /** A database handle or an open transaction: repositories accept either. */

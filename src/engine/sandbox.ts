@@ -6,6 +6,7 @@ import { ensureDefaultMerchant } from './merchants.js';
 import { blocksToReach, doubleSpend, expireInvoice, payInvoice, type PaymentRequest } from './payments.js';
 import { seedRates } from './rates.js';
 import { stateError } from '../errors.js';
+import { completeRefund, failRefund, supplyRefundAddress } from './refunds.js';
 import { attemptsOf, listDeliveries, redeliver } from '../webhooks/outbox.js';
 
 /**
@@ -27,12 +28,19 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks
     advanceClock: (ms: number) => ctx.clock.advance(ms).then(thenTick),
     setClock: (ms: number) => ctx.clock.set(ms).then(thenTick),
     tick: () => scheduler.tick(),
+    refundAddress: (refundId: string, address?: unknown) => supplyRefundAddress(ctx, refundId, address).then(thenTick),
+    completeRefund: (refundId: string) => completeRefund(ctx, refundId).then(thenTick),
+    failRefund: (refundId: string) => failRefund(ctx, refundId).then(thenTick),
 
     /** An invoice of any merchant with what the sandbox shows about it. */
     async invoiceDetails(invoiceId: string) {
       const invoice = await findInvoice(ctx.db, invoiceId);
-      const [events, chain] = await Promise.all([invoiceEvents(ctx.db, invoiceId), chainViewOf(ctx.db, [invoiceId])]);
-      return { invoice, events, chain };
+      const [events, chain, refunds] = await Promise.all([
+        invoiceEvents(ctx.db, invoiceId),
+        chainViewOf(ctx.db, [invoiceId]),
+        ctx.db.selectFrom('refunds').selectAll().where('invoice_id', '=', invoiceId).orderBy('seq').execute(),
+      ]);
+      return { invoice, events, chain, refunds };
     },
 
     /**

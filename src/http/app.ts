@@ -7,6 +7,7 @@ import type { Sandbox } from '../engine/sandbox.js';
 import type { Logger } from '../logger.js';
 import { invoicesRoutes } from './bitpay/invoices.js';
 import { publicRoutes } from './bitpay/rates.js';
+import { refundsRoutes } from './bitpay/refunds.js';
 import { tokensRoutes } from './bitpay/tokens.js';
 import type { AppContext, AppState } from './context.js';
 import { cors } from './cors.js';
@@ -76,6 +77,7 @@ export function createApp({ engine, sandbox, publicUrl }: AppDependencies): Koa<
   for (const router of [
     tokensRoutes(engine, publicUrl),
     invoicesRoutes(engine, sandbox, auth),
+    refundsRoutes(engine, auth),
     publicRoutes(engine),
     sandboxRoutes(engine, sandbox, publicUrl),
     checkoutRoutes(engine, sandbox, publicUrl),

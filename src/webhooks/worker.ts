@@ -4,6 +4,7 @@ import { chainViewOf } from '../engine/chain.js';
 import type { EngineContext } from '../engine/context.js';
 import { findInvoice } from '../engine/invoices.js';
 import { presentInvoice } from '../http/bitpay/presenters/invoice.js';
+import { presentRefund } from '../http/bitpay/presenters/refund.js';
 import { presentInvoiceWebhookData, webhookBody } from '../http/bitpay/presenters/webhook.js';
 import { claimDueDeliveries, recordAttempt, recordDuplicate, type AttemptRecord, type Delivery } from './outbox.js';
 import { startLoop } from '../scheduler/loop.js';
@@ -24,13 +25,22 @@ export interface WorkerOptions {
   concurrency: number;
 }
 
-/** The body is built when it is sent: BitPay's IPN carries the invoice as it is at delivery time. */
+/**
+ * The body is built when it is sent: BitPay's IPN carries the invoice (or refund) as it is at
+ * delivery time. Refund webhooks are always `{event, data}`, without the refund's token.
+ */
 async function render(ctx: EngineContext, delivery: Delivery, publicUrl: string): Promise<string> {
+  const event = { code: delivery.event_code, name: delivery.event_name };
+  if (delivery.refund_id !== null) {
+    const refund = await ctx.db.selectFrom('refunds').selectAll().where('id', '=', delivery.refund_id).executeTakeFirstOrThrow();
+    const { token: _token, ...data } = presentRefund(refund);
+    return webhookBody(event, data, true);
+  }
   const invoice = await findInvoice(ctx.db, delivery.invoice_id);
   const chain = await chainViewOf(ctx.db, [invoice.id]);
   const presented = presentInvoice(invoice, { facade: 'merchant', publicUrl, now: ctx.clock.now(), chain });
   const data = presentInvoiceWebhookData(presented, invoice.buyer);
-  return webhookBody({ code: delivery.event_code, name: delivery.event_name }, data, delivery.extended);
+  return webhookBody(event, data, delivery.extended);
 }
 
 function chance(ctx: EngineContext, probability: number): boolean {

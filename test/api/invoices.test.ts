@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as bitcoin from 'bitcoinjs-lib';
 import { Models } from 'bitpay-sdk';
 import type { Client } from 'bitpay-sdk';
-import { newKey, pairClient, rawRequest, sdkClient, sdkPosClient, sdkTransport, sign, type TestKey } from '../support/bitpay.js';
+import { newKey, pairClient, rawRequest, sdkClient, sdkError, sdkPosClient, sdkTransport, sign, type TestKey } from '../support/bitpay.js';
 import { startTestEmulator, type Emulator } from '../support/emulator.js';
 import { expectInvoiceContract, expectSchema } from '../support/schemas.js';
 
@@ -15,16 +15,6 @@ function sdkInvoice(price: number, currency: string, fields: Json = {}) {
 /** getInvoices' declared type wants every filter; callers pass the ones they use, as here. */
 function listParams(params: Json) {
   return params as Parameters<Client['getInvoices']>[0];
-}
-
-async function sdkError(promise: Promise<unknown>): Promise<{ message: string; code: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { message: string; code?: string; getCode?: () => string };
-    return { message: e.message, code: e.code ?? e.getCode?.() ?? '' };
-  }
-  throw new Error('expected the SDK call to fail');
 }
 
 describe('invoices', () => {

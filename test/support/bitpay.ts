@@ -78,3 +78,14 @@ export async function rawRequest(
   }
   return { status: response.status, headers: response.headers, text, json };
 }
+
+/** The BitPay error an SDK call throws: its message and BitPay's code. */
+export async function sdkError(promise: Promise<unknown>): Promise<{ message: string; code: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as { message: string; code?: string };
+    return { message: e.message, code: e.code ?? '' };
+  }
+  throw new Error('expected the SDK call to fail');
+}

@@ -11,6 +11,8 @@ export interface ChainTransactionsTable {
   txid: string;
   seq: Generated<number>;
   invoice_id: string | null;
+  /** Set on the outgoing transaction that pays a refund. */
+  refund_id: string | null;
   address: string;
   output_index: number;
   amount_sats: number;

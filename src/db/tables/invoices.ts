@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Json } from '../json.js';
 import type { Facade } from '../../domain/facades.js';
 import type {
@@ -49,4 +49,9 @@ export interface InvoicesTable {
   expiration_time: number;
   /** When the scheduler must next look at the invoice; null when nothing is pending. */
   due_at: number | null;
+  refund_address_request_pending: Generated<boolean>;
+  /** BitPay's refundAddresses: [{"<address>": {type, date, email?}}] */
+  refund_addresses: ColumnType<Record<string, { type: string; date: string; email?: string }>[], string | undefined, string>;
+  /** BitPay's refundInfo, once a refund has been sent */
+  refund_info: Json<{ supportRequest: string; currency: string; amounts: Record<string, number> }> | null;
 }

@@ -4,6 +4,8 @@ import type { Invoice, invoiceEvents } from '../../engine/invoices.js';
 import type { Merchant } from '../../engine/merchants.js';
 import type { Attempt, Delivery } from '../../webhooks/outbox.js';
 import { presentInvoice } from '../bitpay/presenters/invoice.js';
+import { presentRefund } from '../bitpay/presenters/refund.js';
+import type { Refund } from '../../engine/refunds.js';
 import type { Token } from '../../engine/tokens.js';
 
 export function presentSandboxMerchant(merchant: Merchant) {
@@ -35,7 +37,14 @@ export function presentSandboxToken(token: Token) {
 type InvoiceEvent = Awaited<ReturnType<typeof invoiceEvents>>[number];
 
 /** An invoice as the merchant facade shows it, plus what only the sandbox may see. */
-export function presentSandboxInvoice(invoice: Invoice, events: InvoiceEvent[], chain: ChainView, publicUrl: string, now: number) {
+export function presentSandboxInvoice(
+  invoice: Invoice,
+  events: InvoiceEvent[],
+  chain: ChainView,
+  refunds: Refund[],
+  publicUrl: string,
+  now: number,
+) {
   return {
     invoice: presentInvoice(invoice, { facade: 'merchant', publicUrl, now, chain }),
     sandbox: {
@@ -45,6 +54,7 @@ export function presentSandboxInvoice(invoice: Invoice, events: InvoiceEvent[], 
       smsCode: invoice.buyer_provided.smsCode ?? null,
       dueAt: invoice.due_at,
       transactions: (chain.transactions.get(invoice.id) ?? []).map((tx) => presentSandboxTransaction(tx, chain.tipHeight)),
+      refunds: refunds.map(presentRefund),
       events: events.map((e) => ({
         type: e.type,
         fromStatus: e.from_status,

@@ -9,6 +9,7 @@ import { updateRates } from '../../engine/rates.js';
 import type { Sandbox } from '../../engine/sandbox.js';
 import { approvePairingCode, createPairingCode, listTokens, revokeToken } from '../../engine/tokens.js';
 import { invalidParam } from '../../errors.js';
+import { presentRefund } from '../bitpay/presenters/refund.js';
 import { bodyOf, type AppState } from '../context.js';
 import { sandboxGuard } from './guard.js';
 import {
@@ -82,8 +83,8 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, publicUrl
   });
 
   router.get('/invoices/:id', async (ctx) => {
-    const { invoice, events, chain } = await sandbox.invoiceDetails(ctx.params.id as string);
-    ctx.body = presentSandboxInvoice(invoice, events, chain, publicUrl(), engine.clock.now());
+    const { invoice, events, chain, refunds } = await sandbox.invoiceDetails(ctx.params.id as string);
+    ctx.body = presentSandboxInvoice(invoice, events, chain, refunds, publicUrl(), engine.clock.now());
   });
 
   router.post('/invoices/:id/payments', async (ctx) => {
@@ -101,6 +102,18 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, publicUrl
       ...presentSandboxTransaction(transaction, (await tip(engine.db)).height),
       invoice: invoice ? invoiceSummary(invoice) : null,
     };
+  });
+
+  router.post('/refunds/:id/address', async (ctx) => {
+    ctx.body = presentRefund(await sandbox.refundAddress(ctx.params.id as string, bodyOf(ctx).address));
+  });
+
+  router.post('/refunds/:id/complete', async (ctx) => {
+    ctx.body = presentRefund(await sandbox.completeRefund(ctx.params.id as string));
+  });
+
+  router.post('/refunds/:id/fail', async (ctx) => {
+    ctx.body = presentRefund(await sandbox.failRefund(ctx.params.id as string));
   });
 
   router.get('/blocks', async (ctx) => {

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import QRCode from 'qrcode';
 import type { EngineContext } from '../../engine/context.js';
 import type { Invoice } from '../../engine/invoices.js';
+import type { Refund } from '../../engine/refunds.js';
 import type { Sandbox } from '../../engine/sandbox.js';
 import { invalidParam, legacyError, missingParam } from '../../errors.js';
 import { presentInvoice } from '../bitpay/presenters/invoice.js';
@@ -34,6 +35,7 @@ const ACTIONS: Record<string, { label: string; run: (sandbox: Sandbox, id: strin
 
 interface CheckoutView {
   invoice: Invoice;
+  refunds: Refund[];
   data: ReturnType<typeof presentInvoice>;
   qr: string;
   sandbox: boolean;
@@ -85,6 +87,7 @@ function checkoutMain(view: CheckoutView) {
           <p class="muted">Expires in <span data-testid="countdown" data-expires="${invoice.expiration_time}" data-now="${data.currentTime}">${Math.max(0, Math.ceil((invoice.expiration_time - data.currentTime) / 1000))} s</span></p></div></div>`
         : html`<p>Paid <strong>${data.btcPaid} BTC</strong> of ${data.paymentDisplayTotals.BTC} BTC</p>`
     }
+    ${view.refunds.length > 0 ? html`<div data-testid="refunds"><p><strong>Refunds</strong></p><ul>${view.refunds.map((r) => html`<li>${Number(r.amount)} ${r.currency}: ${r.status}${r.status === 'created' ? ' (waiting for the buyer’s refund address)' : ''}</li>`)}</ul></div>` : ''}
     <p class="muted">Invoice <code>${invoice.id}</code></p>
     <div class="row">${back}${close}</div>
   </div>${buttons}`;
@@ -143,10 +146,10 @@ export function checkoutRoutes(engine: EngineContext, sandbox: Sandbox, publicUr
 
   const load = async (ctx: AppContext, id: unknown): Promise<CheckoutView> => {
     if (typeof id !== 'string' || id === '') throw missingParam('invoice', 'Missing required parameter: id');
-    const { invoice, chain } = await sandbox.invoiceDetails(id);
+    const { invoice, chain, refunds } = await sandbox.invoiceDetails(id);
     const data = presentInvoice(invoice, { facade: 'merchant', publicUrl: publicUrl(), now: engine.clock.now(), chain });
     const qr = await QRCode.toString(data.paymentCodes.BTC.BIP21, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
-    return { invoice, data, qr, sandbox: canUseSandbox(ctx, engine.config.sandboxToken), csrf: csrfToken(ctx), modal: ctx.query.view === 'modal' };
+    return { invoice, refunds, data, qr, sandbox: canUseSandbox(ctx, engine.config.sandboxToken), csrf: csrfToken(ctx), modal: ctx.query.view === 'modal' };
   };
 
   const show = async (ctx: AppContext, id: unknown) => {

@@ -131,7 +131,7 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox, publicU
 
   router.get('/dashboard/invoices/:id', async (ctx) => {
     const id = ctx.params.id as string;
-    const [{ invoice, events, chain }, log] = await Promise.all([sandbox.invoiceDetails(id), sandbox.webhookLog({ invoiceId: id })]);
+    const [{ invoice, events, chain, refunds }, log] = await Promise.all([sandbox.invoiceDetails(id), sandbox.webhookLog({ invoiceId: id })]);
     const back = `/dashboard/invoices/${id}`;
     const deliveries = log.deliveries.map((d) => presentSandboxDelivery(d, log.attempts.get(d.id) ?? []));
     const total = invoice.subtotal_sats + invoice.miner_fee_sats;
@@ -149,6 +149,12 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox, publicU
         (tx) => html`<tr><td><code>${tx.txid}</code></td><td>${satsToBtc(tx.amount_sats)} BTC</td>
           <td>${tx.double_spent_at !== null ? 'double-spent' : tx.block_height === null ? 'mempool' : `${chain.tipHeight - tx.block_height + 1} conf`}</td>
           <td>${tx.block_height === null && tx.double_spent_at === null ? form(ctx, `/dashboard/transactions/${tx.txid}/double-spend?back=${encodeURIComponent(back)}`, '', 'Double-spend', true) : ''}</td></tr>`,
+      )}</tbody></table></div>
+      <div class="card"><h3>Refunds</h3>${refunds.length === 0 ? html`<p class="muted">None.</p>` : ''}<table data-testid="refunds"><tbody>${refunds.map(
+        (r) => html`<tr><td><code>${r.id}</code></td><td>${Number(r.amount)} ${r.currency} (${r.type})</td><td>${r.status}</td><td>${r.refund_address ? html`<code>${r.refund_address}</code>` : ''}</td>
+          <td>${r.status === 'created' ? form(ctx, `/dashboard/refunds/${r.id}/address?back=${encodeURIComponent(back)}`, '', 'Buyer gives address', true) : ''}
+          ${r.status === 'pending' ? form(ctx, `/dashboard/refunds/${r.id}/complete?back=${encodeURIComponent(back)}`, '', 'Send refund', true) : ''}
+          ${r.status === 'created' || r.status === 'pending' ? form(ctx, `/dashboard/refunds/${r.id}/fail?back=${encodeURIComponent(back)}`, '', 'Fail', true) : ''}</td></tr>`,
       )}</tbody></table></div>
       <div class="card" data-testid="deliveries"><h3>Webhook deliveries</h3>${deliveries.length === 0 ? html`<p class="muted">None.</p>` : ''}
       ${deliveries.map(
@@ -178,6 +184,18 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox, publicU
   router.post('/dashboard/transactions/:txid/double-spend', action(backTo('/dashboard/chain'), async (ctx) => {
     await sandbox.doubleSpend(ctx.params.txid as string);
     return 'Double-spent';
+  }));
+  router.post('/dashboard/refunds/:id/address', action(backTo('/dashboard'), async (ctx) => {
+    const refund = await sandbox.refundAddress(ctx.params.id as string);
+    return `Refund address ${refund.refund_address}`;
+  }));
+  router.post('/dashboard/refunds/:id/complete', action(backTo('/dashboard'), async (ctx) => {
+    const refund = await sandbox.completeRefund(ctx.params.id as string);
+    return `Refund sent in ${refund.txid}`;
+  }));
+  router.post('/dashboard/refunds/:id/fail', action(backTo('/dashboard'), async (ctx) => {
+    await sandbox.failRefund(ctx.params.id as string);
+    return 'Refund failed';
   }));
   router.post('/dashboard/webhooks/:id/redeliver', action(backTo('/dashboard'), async (ctx) => {
     await sandbox.redeliver(ctx.params.id as string);

@@ -3,6 +3,7 @@ import { satsToBtc, satsToCurrency } from '../../../domain/money.js';
 import { confirmations, type ChainView } from '../../../engine/chain.js';
 import type { Invoice } from '../../../engine/invoices.js';
 import { findCurrency, fixtures } from '../../../fixtures.js';
+import { definedOnly } from './defined.js';
 
 export interface InvoiceView {
   /** The facade of the token reading the invoice: pos sees fewer fields (seed 002's facade columns). */
@@ -32,10 +33,6 @@ function presentTransactions(invoice: Invoice, chain: ChainView) {
 /** The BitPay `facade` string of a response. */
 export function invoiceFacade(view: Pick<InvoiceView, 'facade'>): 'pos/invoice' | 'merchant/invoice' {
   return `${view.facade}/invoice`;
-}
-
-function definedOnly<T extends Record<string, unknown>>(object: T): T {
-  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as T;
 }
 
 /**
@@ -80,8 +77,8 @@ export function presentInvoice(invoice: Invoice, view: InvoiceView) {
     redirectURL: invoice.redirect_url ?? undefined,
     closeURL: invoice.close_url ?? undefined,
     autoRedirect: invoice.auto_redirect,
-    refundAddresses: merchant ? [] : undefined,
-    refundAddressRequestPending: false,
+    refundAddresses: merchant ? invoice.refund_addresses : undefined,
+    refundAddressRequestPending: invoice.refund_address_request_pending,
     buyerProvidedEmail: merchant ? invoice.buyer_provided.emailAddress : undefined,
     buyerProvidedInfo,
     paymentSubtotals: { BTC: invoice.subtotal_sats },
@@ -104,6 +101,7 @@ export function presentInvoice(invoice: Invoice, view: InvoiceView) {
     acceptanceWindow: details.acceptanceWindow || DEFAULT_ACCEPTANCE_WINDOW_MS,
     notificationURL: invoice.notification_url ?? undefined,
     billId: merchant ? details.billId : undefined,
+    refundInfo: merchant ? (invoice.refund_info ?? undefined) : undefined,
     isCancelled: merchant ? invoice.is_cancelled : undefined,
     transactionCurrency: paid ? 'BTC' : undefined,
     nonPayProPaymentReceived: paid ? true : undefined,
