@@ -7,9 +7,11 @@ import {
   defaultPublicUrl,
   resolveConfig,
   SETTING_NAMES,
+  certificatesDir,
   type Config,
   type ConfigInput,
 } from './config.js';
+import { createCertificates, DEFAULT_CERTIFICATE_HOSTS } from './crypto/certificates.js';
 import { sinFromPublicKey } from './crypto/sin.js';
 import { startServer } from './server.js';
 
@@ -25,6 +27,8 @@ Commands:
                                           pay an invoice from the simulated wallet (default: the amount due)
   mine [n]                                mine n blocks (default 1)
   clock advance <duration>                move the virtual clock, e.g. 16m, 1h30m
+  certs [--host NAME]... [--force]        create a local CA and a certificate for test.bitpay.com,
+                                          localhost and the NAMEs, in CERTS_DIR (default DATA_DIR/certs)
 
 Settings (env var or flag): ${Object.values(SETTING_NAMES)
   .map((name) => `${name} (--${flagName(name)})`)
@@ -41,7 +45,8 @@ function configFrom(flags: Flags): Config {
   const input: ConfigInput = configInputFromEnv(process.env);
   for (const [key, envName] of Object.entries(SETTING_NAMES) as [keyof Config, string][]) {
     const value = flags[flagName(envName)];
-    if (value !== undefined) input[key] = value as string | boolean;
+    // --host may repeat (certs takes several names); a setting takes the last one.
+    if (value !== undefined) input[key] = Array.isArray(value) ? (value.at(-1) as string) : value;
   }
   return resolveConfig(input);
 }
@@ -51,7 +56,7 @@ const BOOLEAN_SETTINGS = new Set(['AUTO_APPROVE', 'WEBHOOK_HTTPS_ONLY']);
 const settingOptions = Object.fromEntries(
   Object.values(SETTING_NAMES).map((name) => [
     flagName(name),
-    { type: BOOLEAN_SETTINGS.has(name) ? ('boolean' as const) : ('string' as const) },
+    { type: BOOLEAN_SETTINGS.has(name) ? ('boolean' as const) : ('string' as const), multiple: name === 'HOST' },
   ]),
 );
 
@@ -99,6 +104,7 @@ async function main(argv: string[]): Promise<void> {
       amount: { type: 'string' },
       percent: { type: 'string' },
       rbf: { type: 'boolean' },
+      force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -113,7 +119,7 @@ async function main(argv: string[]): Promise<void> {
   await (COMMANDS[name] as Command)(positionals.slice(name.split(' ').length), values);
 }
 
-type Flags = Record<string, string | boolean | undefined>;
+type Flags = Record<string, string | boolean | (string | boolean)[] | undefined>;
 type Command = (args: string[], flags: Flags) => Promise<void>;
 
 const COMMANDS: Record<string, Command> = {
@@ -170,6 +176,16 @@ const COMMANDS: Record<string, Command> = {
     if (!/^[1-9][0-9]*$/.test(count)) throw new UsageError('mine takes a positive number of blocks');
     const blocks = (await sandboxRequest(flags, 'POST', 'sandbox/blocks', { count: Number(count) })) as unknown as { height: number }[];
     process.stdout.write(`mined ${blocks.length} block${blocks.length === 1 ? '' : 's'}; height ${blocks.at(-1)?.height}\n`);
+  },
+
+  async certs(_args, flags) {
+    const names = ([] as unknown[]).concat(flags.host ?? []).map(String);
+    const dir = certificatesDir(configFrom({ ...flags, host: undefined }));
+    const files = createCertificates(dir, names, { force: flags.force === true });
+    process.stdout.write(
+      `CA certificate:     ${files.caCert}  (trust this one)\nserver certificate: ${files.cert}\nserver key:         ${files.key}\n` +
+        `names: ${[...new Set([...DEFAULT_CERTIFICATE_HOSTS, ...names])].join(', ')}\nserve HTTPS with HTTPS_PORT=443 (or any port) and the same CERTS_DIR/DATA_DIR\n`,
+    );
   },
 
   async 'clock advance'([duration], flags) {

@@ -10,6 +10,10 @@ export type BtcNetwork = 'testnet' | 'regtest';
 
 export interface Config {
   port: number;
+  /** Serves the same app over TLS too (null: no HTTPS; 0: any free port). */
+  httpsPort: number | null;
+  /** Where `bitpay-emulator certs` writes, and HTTPS reads, the certificates (default DATA_DIR/certs). */
+  certsDir: string | null;
   host: string;
   databaseUrl: string | null;
   dataDir: string;
@@ -133,6 +137,8 @@ function parseInterval(value: string, name: string): number {
 
 const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   port: { env: 'PORT', key: 'port', fallback: '8088', parse: parsePort },
+  httpsPort: { env: 'HTTPS_PORT', key: 'httpsPort', fallback: null, parse: (v, n) => (v === '' ? null : parsePort(v, n)) },
+  certsDir: { env: 'CERTS_DIR', key: 'certsDir', fallback: null, parse: parseOptional },
   host: { env: 'HOST', key: 'host', fallback: '127.0.0.1', parse: parseNonEmpty },
   databaseUrl: { env: 'DATABASE_URL', key: 'databaseUrl', fallback: null, parse: parseDatabaseUrl },
   dataDir: { env: 'DATA_DIR', key: 'dataDir', fallback: './.bitpay-emulator', parse: parseNonEmpty },
@@ -183,6 +189,9 @@ export function resolveConfig(input: ConfigInput): Config {
     config[key] = parseSetting(SETTINGS[key] as Setting<typeof key>, input[key]);
   }
   const result = config as unknown as Config;
+  if (result.httpsPort !== null && result.certsDir === null && result.dataDir === 'memory') {
+    throw new ConfigError('CERTS_DIR', 'must be set when HTTPS_PORT is used with DATA_DIR=memory (there is no DATA_DIR/certs)');
+  }
   if (!isLoopbackHost(result.host) && !result.sandboxToken) {
     throw new ConfigError(
       'HOST',
@@ -206,4 +215,9 @@ export function defaultPublicUrl(host: string, port: number): string {
   const wildcard = host === '0.0.0.0' || host === '::';
   const name = wildcard ? 'localhost' : isIP(host) === 6 ? `[${host}]` : host;
   return `http://${name}:${port}/`;
+}
+
+/** Where the TLS certificates live. */
+export function certificatesDir(config: Pick<Config, 'certsDir' | 'dataDir'>): string {
+  return config.certsDir ?? `${config.dataDir}/certs`;
 }

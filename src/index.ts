@@ -32,6 +32,8 @@ type Presented<F extends (...args: never[]) => unknown> = ReturnType<F>;
 export interface Emulator {
   /** Base URL for SDK clients, ending in '/'. */
   url: string;
+  /** The HTTPS base URL when `httpsPort` is set (certificates from `bitpay-emulator certs`). */
+  httpsUrl: string | null;
   config: Config;
   sandbox: {
     createMerchant(name: string): Promise<Presented<typeof presentSandboxMerchant>>;
@@ -94,6 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const publicUrl = config.publicUrl ?? server.url;
   return {
     url: server.url,
+    httpsUrl: server.httpsUrl,
     config,
     sandbox: {
       createMerchant: async (name) => presentSandboxMerchant(await createMerchant(engine, { name })),

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { defaultPublicUrl, type Config } from './config.js';
+import { certificatesDir, defaultPublicUrl, type Config } from './config.js';
+import { loadServerCertificate } from './crypto/certificates.js';
 import { openDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { systemRandom, type RandomSource } from './domain/ids.js';
@@ -20,6 +22,8 @@ import { startDeliveryWorker, type DeliveryWorker } from './webhooks/worker.js';
 export interface RunningServer {
   /** The base URL clients use, always ending in '/'. */
   url: string;
+  /** The HTTPS base URL when HTTPS_PORT is set. */
+  httpsUrl: string | null;
   engine: EngineContext;
   sandbox: Sandbox;
   webhooks: DeliveryWorker;
@@ -77,19 +81,25 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const sandbox = createSandbox(engine, scheduler, webhooks);
 
     const app = createApp({ engine, sandbox, publicUrl: () => publicUrl });
-    const server = createServer(app.callback());
-    const address = await listen(server, config.port, config.host);
-    stoppers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
-    publicUrl = config.publicUrl ?? defaultPublicUrl(config.host, address.port);
-    const url = defaultPublicUrl(config.host, address.port);
-    logger.info('listening', { url, publicUrl, database: database.kind, location: database.location });
-    return { url, engine, sandbox, webhooks, close: stopAll };
+    const serve = async (server: Server, port: number) => {
+      const address = await listen(server, port, config.host);
+      stoppers.push(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      );
+      return address.port;
+    };
+    const port = await serve(createServer(app.callback()), config.port);
+    const httpsPort =
+      config.httpsPort === null ? null : await serve(createHttpsServer(loadServerCertificate(certificatesDir(config)), app.callback()), config.httpsPort);
+    publicUrl = config.publicUrl ?? defaultPublicUrl(config.host, port);
+    const url = defaultPublicUrl(config.host, port);
+    const httpsUrl = httpsPort === null ? null : defaultPublicUrl(config.host, httpsPort).replace(/^http:/, 'https:');
+    logger.info('listening', { url, httpsUrl, publicUrl, database: database.kind, location: database.location });
+    return { url, httpsUrl, engine, sandbox, webhooks, close: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -15,6 +15,7 @@ import { errorBody, errorMapper, methodErrors } from './errors.js';
 import { sandboxRoutes } from './sandbox/routes.js';
 import { checkoutRoutes } from './web/checkout.js';
 import { dashboardRoutes } from './web/dashboard.js';
+import { modalScriptRoutes } from './web/modal.js';
 import { AppError } from '../errors.js';
 
 export const BODY_LIMIT = '1mb';
@@ -79,9 +80,10 @@ export function createApp({ engine, sandbox, publicUrl }: AppDependencies): Koa<
     invoicesRoutes(engine, sandbox, auth),
     refundsRoutes(engine, auth),
     publicRoutes(engine),
-    sandboxRoutes(engine, sandbox, publicUrl),
-    checkoutRoutes(engine, sandbox, publicUrl),
-    dashboardRoutes(engine, sandbox, publicUrl),
+    sandboxRoutes(engine, sandbox),
+    checkoutRoutes(engine, sandbox),
+    dashboardRoutes(engine, sandbox),
+    modalScriptRoutes(),
   ]) {
     root.use(router.routes());
   }

@@ -22,3 +22,12 @@ export function bodyOf(ctx: AppContext): Record<string, unknown> {
   const body = ctx.request.body;
   return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 }
+
+/**
+ * The base URL (ending in '/') of the links a response carries: PUBLIC_URL when set, else the
+ * scheme and Host the request came with, so that a client that reached the emulator as
+ * https://test.bitpay.com/ gets https://test.bitpay.com/ links.
+ */
+export function requestBaseUrl(ctx: AppContext, configuredPublicUrl: string | null): string {
+  return configuredPublicUrl ?? `${ctx.protocol}://${ctx.get('host')}/`;
+}

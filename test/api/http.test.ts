@@ -52,6 +52,16 @@ describe('HTTP conventions', () => {
     expect(headers.get('access-control-allow-origin')).to.equal('*');
   });
 
+  it('refuses sandbox requests a browser sends from another origin, and gives them no CORS', async () => {
+    const before = (await rawRequest(emu, 'GET', 'sandbox/merchants')).json.length;
+    const attack = await rawRequest(emu, 'POST', 'sandbox/merchants', { body: { name: 'Evil' }, headers: { origin: 'https://evil.example' } });
+    expect(attack.status).to.equal(403);
+    expect(attack.json).to.deep.equal({ error: 'Cross-site request refused' });
+    expect((await rawRequest(emu, 'GET', 'sandbox/merchants')).json.length).to.equal(before);
+    const preflight = await fetch(new URL('sandbox/reset', emu.url), { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
+    expect(preflight.headers.get('access-control-allow-origin')).to.equal(null);
+  });
+
   it('turns an internal fault into a 500 JSON error with a request id, logged with its stack, never sent', async () => {
     const lines: string[] = [];
     const app = new Koa();

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { Models, type Client } from 'bitpay-sdk';
-import { pairClient, rawRequest, sdkClient, type TestKey, sdkError } from '../support/bitpay.js';
+import { pairClient, rawRequest, sdkClient, sdkError, type TestKey } from '../support/bitpay.js';
 import { startTestEmulator, type Emulator } from '../support/emulator.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { expectInvoiceContract, expectSchema } from '../support/schemas.js';

@@ -19,7 +19,7 @@ import {
 } from '../../engine/invoices.js';
 import type { InvoiceStatus } from '../../domain/invoice.js';
 import { invalidParam } from '../../errors.js';
-import { principalOf, bodyOf, type AppContext, type AppState } from '../context.js';
+import { bodyOf, principalOf, requestBaseUrl, type AppContext, type AppState } from '../context.js';
 import { requireToken, requireTokenOrResource, type AuthOptions } from '../auth.js';
 import { validated } from '../validate.js';
 import { invoiceFacade, presentEventToken, presentInvoice } from './presenters/invoice.js';
@@ -40,13 +40,13 @@ export function invoicesRoutes(engine: EngineContext, sandbox: Sandbox, auth: Au
   const posOrMerchant = requireToken(auth, ['pos', 'merchant']);
   const merchantOnly = requireToken(auth, ['merchant']);
 
-  const present = async (facade: InvoiceFacade, invoices: Invoice[]) => {
-    const view = { facade, publicUrl: auth.publicUrl(), now: engine.clock.now(), chain: await chainViewOf(engine.db, invoices.map((i) => i.id)) };
+  const present = async (ctx: AppContext, facade: InvoiceFacade, invoices: Invoice[]) => {
+    const view = { facade, publicUrl: requestBaseUrl(ctx, engine.config.publicUrl), now: engine.clock.now(), chain: await chainViewOf(engine.db, invoices.map((i) => i.id)) };
     return invoices.map((invoice) => presentInvoice(invoice, view));
   };
   const respond = async (ctx: AppContext, invoice: Invoice) => {
     const facade = principalOf(ctx).facade as InvoiceFacade;
-    ctx.body = { facade: invoiceFacade({ facade }), data: (await present(facade, [invoice]))[0] };
+    ctx.body = { facade: invoiceFacade({ facade }), data: (await present(ctx, facade, [invoice]))[0] };
   };
 
   router.post('/invoices', posOrMerchant, async (ctx) => {
@@ -69,7 +69,7 @@ export function invoicesRoutes(engine: EngineContext, sandbox: Sandbox, auth: Au
       limit,
       offset: query.offset === undefined ? 0 : Number(query.offset),
     });
-    ctx.body = { facade: 'merchant/invoice', data: await present('merchant', invoices) };
+    ctx.body = { facade: 'merchant/invoice', data: await present(ctx, 'merchant', invoices) };
   });
 
   router.get('/invoices/guid/:guid', posOrMerchant, async (ctx) => {
@@ -82,7 +82,7 @@ export function invoicesRoutes(engine: EngineContext, sandbox: Sandbox, auth: Au
 
   router.get('/invoices/:id/events', merchantOnly, async (ctx) => {
     const invoice = await getInvoice(engine.db, principalOf(ctx).merchantId, ctx.params.id as string);
-    ctx.body = { facade: 'merchant/invoice', data: presentEventToken(invoice, auth.publicUrl()) };
+    ctx.body = { facade: 'merchant/invoice', data: presentEventToken(invoice, requestBaseUrl(ctx, engine.config.publicUrl)) };
   });
 
   // BitPay's test-environment mock payment; it pays through the simulated chain like any payment.

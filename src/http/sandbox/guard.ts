@@ -21,9 +21,28 @@ export function hasSandboxAccess(ctx: AppContext, sandboxToken: string | null): 
   return presented !== null && sameSecret(presented, sandboxToken);
 }
 
-/** With SANDBOX_TOKEN set, the sandbox API needs `Authorization: Bearer <SANDBOX_TOKEN>`. */
+/**
+ * Where a request says it comes from: browsers send Origin on cross-origin requests (and on
+ * POSTs); other clients send none.
+ */
+export function requestOrigin(ctx: AppContext): 'same-origin' | 'cross-site' | 'unknown' {
+  const origin = ctx.get('origin');
+  if (!origin) return 'unknown';
+  try {
+    return new URL(origin).host === ctx.get('host') ? 'same-origin' : 'cross-site';
+  } catch {
+    return 'cross-site';
+  }
+}
+
+/**
+ * With SANDBOX_TOKEN set, the sandbox API needs `Authorization: Bearer <SANDBOX_TOKEN>`. Requests
+ * a browser sends from another origin are refused even on an open emulator, so that a web page
+ * cannot reset or drive the sandbox of the developer visiting it.
+ */
 export function sandboxGuard(sandboxToken: string | null) {
   return async function guard(ctx: AppContext, next: Next): Promise<void> {
+    if (requestOrigin(ctx) === 'cross-site') throw legacyError(403, 'Cross-site request refused');
     if (!hasSandboxAccess(ctx, sandboxToken)) {
       throw legacyError(401, 'The sandbox API requires Authorization: Bearer <SANDBOX_TOKEN>');
     }

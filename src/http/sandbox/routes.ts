@@ -10,7 +10,7 @@ import type { Sandbox } from '../../engine/sandbox.js';
 import { approvePairingCode, createPairingCode, listTokens, revokeToken } from '../../engine/tokens.js';
 import { invalidParam } from '../../errors.js';
 import { presentRefund } from '../bitpay/presenters/refund.js';
-import { bodyOf, type AppState } from '../context.js';
+import { bodyOf, requestBaseUrl, type AppState } from '../context.js';
 import { sandboxGuard } from './guard.js';
 import {
   presentSandboxBlock,
@@ -47,7 +47,7 @@ function instantMs(value: unknown): number {
 }
 
 /** The sandbox control API: not part of BitPay; the dashboard, checkout page and CLI use it. */
-export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, publicUrl: () => string): Router<AppState> {
+export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/sandbox' });
   router.use(sandboxGuard(engine.config.sandboxToken));
 
@@ -84,7 +84,7 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, publicUrl
 
   router.get('/invoices/:id', async (ctx) => {
     const { invoice, events, chain, refunds } = await sandbox.invoiceDetails(ctx.params.id as string);
-    ctx.body = presentSandboxInvoice(invoice, events, chain, refunds, publicUrl(), engine.clock.now());
+    ctx.body = presentSandboxInvoice(invoice, events, chain, refunds, requestBaseUrl(ctx, engine.config.publicUrl), engine.clock.now());
   });
 
   router.post('/invoices/:id/payments', async (ctx) => {

@@ -3,7 +3,7 @@ import type { Next } from 'koa';
 import { legacyError } from '../../errors.js';
 import type { AppContext } from '../context.js';
 import { bodyOf } from '../context.js';
-import { hasSandboxAccess } from '../sandbox/guard.js';
+import { hasSandboxAccess, requestOrigin } from '../sandbox/guard.js';
 
 const SESSION_COOKIE = 'bpe_session';
 const CSRF_COOKIE = 'bpe_csrf';
@@ -52,16 +52,16 @@ export function csrfToken(ctx: AppContext): string {
 }
 
 /**
- * Guards every form and button of the web pages against cross-site requests: the request must
- * carry the browser's CSRF token (form field `_csrf` or header `x-csrf-token`) and, when the
- * browser says where it comes from, come from this origin.
+ * Guards every form and button of the web pages against cross-site requests. A browser says
+ * where a POST comes from (Origin): another origin is refused, this one is trusted. Without an
+ * Origin, the request must carry the browser's CSRF token (form field `_csrf` or header
+ * `x-csrf-token`, matching its SameSite cookie).
  */
 export async function csrfProtection(ctx: AppContext, next: Next): Promise<void> {
   if (ctx.method === 'POST') {
-    const origin = ctx.get('origin');
-    if (origin && origin !== 'null' && new URL(origin).host !== ctx.get('host')) {
-      throw legacyError(403, 'Cross-site request refused');
-    }
+    const origin = requestOrigin(ctx);
+    if (origin === 'cross-site') throw legacyError(403, 'Cross-site request refused');
+    if (origin === 'same-origin') return next();
     const cookie = ctx.cookies.get(CSRF_COOKIE);
     const presented = (bodyOf(ctx)._csrf as string | undefined) ?? ctx.get('x-csrf-token');
     if (!cookie || !presented || !same(cookie, presented)) {

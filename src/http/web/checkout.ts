@@ -6,7 +6,7 @@ import type { Refund } from '../../engine/refunds.js';
 import type { Sandbox } from '../../engine/sandbox.js';
 import { invalidParam, legacyError, missingParam } from '../../errors.js';
 import { presentInvoice } from '../bitpay/presenters/invoice.js';
-import type { AppContext, AppState } from '../context.js';
+import { requestBaseUrl, type AppContext, type AppState } from '../context.js';
 import { canUseSandbox, csrfProtection, csrfToken } from './access.js';
 import { html, trusted } from './html.js';
 import { page } from './layout.js';
@@ -141,13 +141,13 @@ function checkoutScript(view: CheckoutView) {
 }
 
 /** The hosted checkout page at the invoice `url` (/invoice?id=…) and /i/:id, with its sandbox buttons. */
-export function checkoutRoutes(engine: EngineContext, sandbox: Sandbox, publicUrl: () => string): Router<AppState> {
+export function checkoutRoutes(engine: EngineContext, sandbox: Sandbox): Router<AppState> {
   const router = new Router<AppState>();
 
   const load = async (ctx: AppContext, id: unknown): Promise<CheckoutView> => {
     if (typeof id !== 'string' || id === '') throw missingParam('invoice', 'Missing required parameter: id');
     const { invoice, chain, refunds } = await sandbox.invoiceDetails(id);
-    const data = presentInvoice(invoice, { facade: 'merchant', publicUrl: publicUrl(), now: engine.clock.now(), chain });
+    const data = presentInvoice(invoice, { facade: 'merchant', publicUrl: requestBaseUrl(ctx, engine.config.publicUrl), now: engine.clock.now(), chain });
     const qr = await QRCode.toString(data.paymentCodes.BTC.BIP21, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
     return { invoice, refunds, data, qr, sandbox: canUseSandbox(ctx, engine.config.sandboxToken), csrf: csrfToken(ctx), modal: ctx.query.view === 'modal' };
   };

@@ -57,7 +57,7 @@ function action(back: (ctx: AppContext) => string, run: (ctx: AppContext, body: 
  * invoices, chain, clock and rates of the sandbox. Open on an open emulator; behind a login
  * (or the bearer token) when SANDBOX_TOKEN is set.
  */
-export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox, publicUrl: () => string): Router<AppState> {
+export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox): Router<AppState> {
   const router = new Router<AppState>();
   const { config } = engine;
 
@@ -140,7 +140,7 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox, publicU
       `Invoice ${id}`,
       html`<div class="card"><h2>Invoice <code>${id}</code> ${statusBadge(invoice.status)} ${invoice.exception_status ?? ''}${invoice.is_cancelled ? ' (cancelled)' : ''}</h2>
       <p>${Number(invoice.price)} ${invoice.currency} = ${satsToBtc(total)} BTC · paid ${satsToBtc(invoice.amount_paid_sats)} BTC · speed ${invoice.transaction_speed}</p>
-      <p>Address <code>${invoice.address}</code> · <a href="${publicUrl()}invoice?id=${id}">checkout page</a>${invoice.notification_url ? html` · webhooks to <code>${invoice.notification_url}</code>` : ''}</p>
+      <p>Address <code>${invoice.address}</code> · <a href="/invoice?id=${id}">checkout page</a>${invoice.notification_url ? html` · webhooks to <code>${invoice.notification_url}</code>` : ''}</p>
       <div class="row">${form(ctx, `${back}/pay`, '', 'Pay the amount due')} ${form(ctx, `${back}/expire`, '', 'Expire now', true)}</div></div>
       <div class="card"><h3>Events</h3><table data-testid="events"><tbody>${events.map(
         (e) => html`<tr><td>${time(e.occurred_at)}</td><td>${e.type}</td><td>${e.from_status ?? ''} → ${e.to_status}</td><td>${e.exception_status ?? ''}</td></tr>`,
