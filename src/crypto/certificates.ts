@@ -30,10 +30,15 @@ function serial(): string {
   return `01${forge.util.bytesToHex(forge.random.getBytesSync(15))}`;
 }
 
-function years(from: Date, count: number): Date {
-  const date = new Date(from);
-  date.setFullYear(date.getFullYear() + count);
-  return date;
+/** A certificate for `publicKey`, valid from a minute ago for `years`. */
+function newCertificate(publicKey: forge.pki.PublicKey, years: number): forge.pki.Certificate {
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = publicKey;
+  cert.serialNumber = serial();
+  cert.validity.notBefore = new Date(Date.now() - 60_000);
+  cert.validity.notAfter = new Date(cert.validity.notBefore);
+  cert.validity.notAfter.setFullYear(cert.validity.notAfter.getFullYear() + years);
+  return cert;
 }
 
 /**
@@ -48,15 +53,10 @@ export function createCertificates(dir: string, hosts: string[], options: { forc
     throw new CertificatesExistError(`certificates already exist in ${dir} (${existing.join(', ')}); use --force to replace them`);
   }
   mkdirSync(dir, { recursive: true });
-  const now = new Date(Date.now() - 60_000);
   const names = [...new Set([...DEFAULT_CERTIFICATE_HOSTS, ...hosts])];
 
   const caKeys = forge.pki.rsa.generateKeyPair(2048);
-  const ca = forge.pki.createCertificate();
-  ca.publicKey = caKeys.publicKey;
-  ca.serialNumber = serial();
-  ca.validity.notBefore = now;
-  ca.validity.notAfter = years(now, 10);
+  const ca = newCertificate(caKeys.publicKey, 10);
   const caName = [{ name: 'commonName', value: 'BitPay Emulator local CA' }, { name: 'organizationName', value: 'bitpay-emulator' }];
   ca.setSubject(caName);
   ca.setIssuer(caName);
@@ -68,11 +68,7 @@ export function createCertificates(dir: string, hosts: string[], options: { forc
   ca.sign(caKeys.privateKey, forge.md.sha256.create());
 
   const keys = forge.pki.rsa.generateKeyPair(2048);
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = keys.publicKey;
-  cert.serialNumber = serial();
-  cert.validity.notBefore = now;
-  cert.validity.notAfter = years(now, 2);
+  const cert = newCertificate(keys.publicKey, 2);
   cert.setSubject([{ name: 'commonName', value: names[0] as string }]);
   cert.setIssuer(caName);
   cert.setExtensions([
