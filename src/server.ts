@@ -7,6 +7,8 @@ import { openDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { systemRandom, type RandomSource } from './domain/ids.js';
 import { createAddressDeriver } from './chain/addresses.js';
+import { createAddressBook } from './engine/address-book.js';
+import { createTtlCache } from './engine/cache.js';
 import { ensureGenesis } from './engine/chain.js';
 import { openClock } from './engine/clock.js';
 import { createSandbox, type Sandbox } from './engine/sandbox.js';
@@ -33,7 +35,7 @@ export interface RunningServer {
 /** How often the scheduler and the webhook worker look for due work when nothing wakes them. */
 const LOOP_INTERVAL_MS = 250;
 /** Webhooks in flight at once (to different invoices; one invoice's go out in order). */
-const WEBHOOK_CONCURRENCY = 64;
+const WEBHOOK_CONCURRENCY = 128;
 
 export interface ServerOptions {
   logger?: Logger;
@@ -47,6 +49,29 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
       server.off('error', reject);
       resolve(server.address() as AddressInfo);
     });
+  });
+}
+
+/** How long another process's change to a token or a rate may take to be seen here. */
+const CACHE_TTL_MS = 1_000;
+
+/** How long requests in flight may take to finish when the server stops. */
+const DRAIN_MS = 5_000;
+
+/**
+ * Stops accepting connections and lets the requests in flight finish (they still need the
+ * database, which closes after this), then cuts whatever is left.
+ */
+function drain(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
+    const force = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+    server.close(() => {
+      clearInterval(idle);
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
   });
 }
 
@@ -66,7 +91,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       random: options.random ?? systemRandom,
       config,
       logger,
-      addresses: createAddressDeriver(config.btcXpub ?? fixtures.bitcoin.accountXpub, config.btcNetwork),
+      addresses: createAddressBook(database.db, createAddressDeriver(config.btcXpub ?? fixtures.bitcoin.accountXpub, config.btcNetwork)),
+      caches: { tokens: createTtlCache(CACHE_TTL_MS), rates: createTtlCache(CACHE_TTL_MS) },
     };
     await ensureDefaultMerchant(engine);
     await seedRates(engine);
@@ -83,13 +109,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const app = createApp({ engine, sandbox, publicUrl: () => publicUrl });
     const serve = async (server: Server, port: number) => {
       const address = await listen(server, port, config.host);
-      stoppers.push(
-        () =>
-          new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeAllConnections();
-          }),
-      );
+      stoppers.push(() => drain(server));
       return address.port;
     };
     const port = await serve(createServer(app.callback()), config.port);

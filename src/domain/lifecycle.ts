@@ -92,14 +92,11 @@ const flag =
   (state) => (state.exception === exception ? 'ignore' : [{ status: state.status, exception }]);
 const paidInFull =
   (exception: ExceptionStatus | null): Handler =>
-  (state, _event, policy) => {
-    const target = statusForConfirmations(policy, 0);
-    const steps = advance({ status: 'new', exception }, target, policy);
-    return steps === 'ignore' ? 'ignore' : steps;
-  };
+  (_state, _event, policy) =>
+    advance({ status: 'new', exception }, statusForConfirmations(policy, 0), policy);
 const confirm: Handler = (state, event, policy) =>
   advance(state, statusForConfirmations(policy, (event as { count: number }).count), policy);
-const confirmAfterInvalid: Handler = (state, event, policy) =>
+const confirmAfterInvalid: Handler = (state, event) =>
   (event as { count: number }).count >= COMPLETE_CONFIRMATIONS ? [{ status: 'complete', exception: state.exception }] : 'ignore';
 
 /** A closed invoice ignores what happens on the chain and refuses merchant commands. */

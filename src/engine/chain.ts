@@ -19,13 +19,16 @@ function blockHash(previous: string | null, height: number, time: number, txids:
   return createHash('sha256').update(once).digest().reverse().toString('hex');
 }
 
-/** A fresh database starts with a genesis block, so confirmations count from a real tip. */
+/**
+ * A fresh database starts with a genesis block, so confirmations count from a real tip. Processes
+ * starting together on one database compute the same block: any conflict means it exists.
+ */
 export async function ensureGenesis(ctx: EngineContext): Promise<void> {
   const time = ctx.clock.now();
   await ctx.db
     .insertInto('blocks')
     .values({ height: 0, hash: blockHash(null, 0, time, []), previous_hash: null, time })
-    .onConflict((oc) => oc.column('height').doNothing())
+    .onConflict((oc) => oc.doNothing())
     .execute();
 }
 

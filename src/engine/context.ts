@@ -3,7 +3,11 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import type { RandomSource } from '../domain/ids.js';
 import type { Logger } from '../logger.js';
+import type { AddressBook } from './address-book.js';
+import type { TtlCache } from './cache.js';
 import type { Clock } from './clock.js';
+import type { BtcRates } from './rates.js';
+import type { AuthenticatedToken } from './tokens.js';
 
 /** What every engine service needs: built once by the composition root (server.ts). */
 export interface EngineContext {
@@ -12,6 +16,11 @@ export interface EngineContext {
   random: RandomSource;
   config: Config;
   logger: Logger;
-  /** The invoice receive address at a derivation index (BTC_XPUB, BIP84). */
-  addresses: (index: number) => string;
+  /** Never-used invoice receive addresses (BTC_XPUB, BIP84). */
+  addresses: AddressBook;
+  /** Per-process caches of what every request reads; the engine invalidates them when it changes the data. */
+  caches: {
+    tokens: TtlCache<string, AuthenticatedToken>;
+    rates: TtlCache<'rates', BtcRates>;
+  };
 }

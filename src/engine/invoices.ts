@@ -18,7 +18,6 @@ import { codedError, invalidParam, missingParam, notFound, stateError } from '..
 import { findCurrency, fixtures } from '../fixtures.js';
 import type { EngineContext } from './context.js';
 import { command, recordSteps } from './lifecycle.js';
-import { getMerchant } from './merchants.js';
 import { INVOICE_EVENTS } from '../domain/webhook-policy.js';
 import { queueWebhooks } from '../webhooks/outbox.js';
 import { currentRates } from './rates.js';
@@ -61,6 +60,9 @@ export interface CreateInvoiceRequest {
 /** Who creates the invoice: the merchant, through a pos or merchant token. */
 export interface InvoiceCreator {
   merchantId: string;
+  merchantName: string;
+  /** The merchant's default transactionSpeed. */
+  transactionSpeed: TransactionSpeed;
   apiToken: string;
   facade: 'pos' | 'merchant';
 }
@@ -72,9 +74,9 @@ function pick<T extends object, K extends keyof T>(source: T, keys: K[]): Partia
 }
 
 /** Checks that need the currency catalogue and the current rates; returns the locked rates. */
-async function priceInBitcoin(db: Db, request: CreateInvoiceRequest) {
+async function priceInBitcoin(ctx: EngineContext, request: CreateInvoiceRequest) {
   const currency = findCurrency(request.currency);
-  const rates = await currentRates(db);
+  const rates = await currentRates(ctx);
   const rate = rates.get(request.currency);
   if (!currency || !rate) {
     throw invalidParam('invoice', `Invalid currency: ${request.currency} is not a supported currency (see GET /currencies)`);
@@ -102,8 +104,7 @@ export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator,
   if (request.paymentCurrencies && !request.paymentCurrencies.includes('BTC')) {
     throw invalidParam('invoice', 'Invalid parameter paymentCurrencies: the emulator takes bitcoin payments only, so it must include BTC');
   }
-  const { rate, exchangeRates } = await priceInBitcoin(ctx.db, request);
-  const merchant = await getMerchant(ctx.db, creator.merchantId);
+  const { rate, exchangeRates } = await priceInBitcoin(ctx, request);
   const { satoshisPerByte, sweepTransactionBytes } = fixtures.bitcoin;
   const amounts = invoiceAmounts(request.price, rate, satoshisPerByte * sweepTransactionBytes);
 
@@ -137,60 +138,71 @@ export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator,
     'acceptanceWindow',
     'billId',
   ]);
-  if (!details.merchantName) details.merchantName = merchant.name;
+  if (!details.merchantName) details.merchantName = creator.merchantName;
 
   const now = ctx.clock.now();
   const window = request.acceptanceWindow || DEFAULT_ACCEPTANCE_WINDOW_MS;
   const extended = request.extendedNotifications === true;
 
-  return ctx.db.transaction().execute(async (trx) => {
-    const { index } = await sql<{ index: number }>`SELECT nextval('address_derivation_index')::int AS index`
-      .execute(trx)
-      .then((r) => r.rows[0] as { index: number });
-    const invoice = await trx
-      .insertInto('invoices')
-      .values({
-        id: base58Text(ctx.random, 22),
-        merchant_id: creator.merchantId,
-        resource_token: base58Text(ctx.random, 44),
-        event_token: base58Text(ctx.random, 22),
-        api_token: creator.apiToken,
-        facade: creator.facade,
-        guid: request.guid ?? null,
-        order_id: request.orderId ?? null,
-        status: 'new',
-        exception_status: null,
-        price: new Decimal(request.price).toString(),
-        currency: request.currency,
-        rate: rate.toString(),
-        exchange_rates: toJson({ BTC: exchangeRates }),
-        subtotal_sats: amounts.subtotalSats,
-        miner_fee_sats: amounts.minerFeeSats,
-        sats_per_byte: satoshisPerByte,
-        address: ctx.addresses(index),
-        derivation_index: index,
-        transaction_speed: request.transactionSpeed ?? (merchant.transaction_speed as TransactionSpeed),
-        full_notifications: extended || request.fullNotifications !== false,
-        extended_notifications: extended,
-        notification_url: request.notificationURL ?? null,
-        redirect_url: request.redirectURL ?? null,
-        close_url: request.closeURL ?? null,
-        auto_redirect: request.autoRedirect === true,
-        buyer: toJson(buyer),
-        buyer_provided: toJson(buyerProvided),
-        details: toJson(details),
-        invoice_time: now,
-        expiration_time: now + window,
-        due_at: now + window + 1,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('invoice_events')
-      .values({ invoice_id: invoice.id, type: 'created', from_status: null, to_status: 'new', exception_status: null, detail: toJson({}), occurred_at: now })
-      .execute();
-    return invoice;
-  });
+  const { index, address } = await ctx.addresses.next();
+  const row = {
+    id: base58Text(ctx.random, 22),
+    merchant_id: creator.merchantId,
+    resource_token: base58Text(ctx.random, 44),
+    event_token: base58Text(ctx.random, 22),
+    api_token: creator.apiToken,
+    facade: creator.facade,
+    guid: request.guid ?? null,
+    order_id: request.orderId ?? null,
+    status: 'new' as const,
+    exception_status: null,
+    price: new Decimal(request.price).toString(),
+    currency: request.currency,
+    rate: rate.toString(),
+    exchange_rates: toJson({ BTC: exchangeRates }),
+    subtotal_sats: amounts.subtotalSats,
+    miner_fee_sats: amounts.minerFeeSats,
+    sats_per_byte: satoshisPerByte,
+    address,
+    derivation_index: index,
+    transaction_speed: request.transactionSpeed ?? creator.transactionSpeed,
+    full_notifications: extended || request.fullNotifications !== false,
+    extended_notifications: extended,
+    notification_url: request.notificationURL ?? null,
+    redirect_url: request.redirectURL ?? null,
+    close_url: request.closeURL ?? null,
+    auto_redirect: request.autoRedirect === true,
+    buyer: toJson(buyer),
+    buyer_provided: toJson(buyerProvided),
+    details: toJson(details),
+    invoice_time: now,
+    expiration_time: now + window,
+    due_at: now + window + 1,
+  };
+  // One statement writes the invoice and its first event: atomic without a transaction's round trips.
+  return ctx.db
+    .with('created', (db) => db.insertInto('invoices').values(row).returningAll())
+    .with('history', (db) =>
+      db
+        .insertInto('invoice_events')
+        .columns(['invoice_id', 'type', 'from_status', 'to_status', 'exception_status', 'detail', 'occurred_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('created')
+            .select([
+              'created.id',
+              sql<string>`'created'`.as('type'),
+              sql<null>`NULL::text`.as('from_status'),
+              sql<string>`'new'`.as('to_status'),
+              sql<null>`NULL::text`.as('exception_status'),
+              sql<string>`'{}'::jsonb`.as('detail'),
+              sql<number>`${now}::bigint`.as('occurred_at'),
+            ]),
+        ),
+    )
+    .selectFrom('created')
+    .selectAll()
+    .executeTakeFirstOrThrow() as Promise<Invoice>;
 }
 
 /** An invoice of this merchant, by id; another merchant's invoice is "not found" too. */

@@ -12,11 +12,17 @@ export async function seedRates(ctx: EngineContext): Promise<void> {
   const now = ctx.clock.now();
   const rows = Object.entries(fixtures.rates.BTC).map(([code, rate]) => ({ code, rate, updated_at: now }));
   await ctx.db.insertInto('rates').values(rows).onConflict((oc) => oc.column('code').doNothing()).execute();
+  ctx.caches.rates.clear();
 }
 
-export async function currentRates(db: Db): Promise<BtcRates> {
+async function loadRates(db: Db): Promise<BtcRates> {
   const rows = await db.selectFrom('rates').select(['code', 'rate']).execute();
   return new Map(rows.map((r) => [r.code, new Decimal(r.rate)]));
+}
+
+/** The BTC rates now (cached for a second: every invoice creation reads them). */
+export async function currentRates(ctx: EngineContext): Promise<BtcRates> {
+  return (await ctx.caches.rates.get('rates', () => loadRates(ctx.db))) as BtcRates;
 }
 
 /**
@@ -50,5 +56,6 @@ export async function updateRates(ctx: EngineContext, body: Record<string, unkno
     .values(rows)
     .onConflict((oc) => oc.column('code').doUpdateSet((eb) => ({ rate: eb.ref('excluded.rate'), updated_at: now })))
     .execute();
-  return currentRates(ctx.db);
+  ctx.caches.rates.clear();
+  return currentRates(ctx);
 }

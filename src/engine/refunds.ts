@@ -1,4 +1,4 @@
-import * as ecc from '@bitcoinerlab/secp256k1';
+import * as ecc from 'tiny-secp256k1';
 import * as bitcoin from 'bitcoinjs-lib';
 import type { Selectable, Transaction } from 'kysely';
 import type { Database, Db } from '../db/schema.js';

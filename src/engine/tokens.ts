@@ -92,7 +92,10 @@ async function claimPairingCode(
     .where('pairing_expires_at', '>', now);
   if (facade !== null) claim = claim.where('facade', '=', checked(() => checkFacade(facade, 'pos')));
   const claimed = await claim.returningAll().executeTakeFirst();
-  if (claimed) return claimed;
+  if (claimed) {
+    ctx.caches.tokens.delete(claimed.token);
+    return claimed;
+  }
   throw await explainUnusableCode(ctx, input.code, now, facade);
 }
 
@@ -174,6 +177,31 @@ export async function findToken(db: Db, token: string): Promise<Token | undefine
   return db.selectFrom('tokens').selectAll().where('token', '=', token).executeTakeFirst();
 }
 
+/** A token with what a request needs of its merchant. */
+export type AuthenticatedToken = Token & { merchant_name: string | null; merchant_transaction_speed: string | null };
+
+/**
+ * The token a request presents, with its merchant, in one query. Active tokens are cached for a
+ * second (every API request reads one); pending, revoked and unknown ones never are.
+ */
+export async function tokenForRequest(ctx: EngineContext, token: string): Promise<AuthenticatedToken | undefined> {
+  const load = async () => {
+    return ctx.db
+      .selectFrom('tokens')
+      .leftJoin('merchants', 'merchants.id', 'tokens.merchant_id')
+      .selectAll('tokens')
+      .select(['merchants.name as merchant_name', 'merchants.transaction_speed as merchant_transaction_speed'])
+      .where('tokens.token', '=', token)
+      .executeTakeFirst();
+  };
+  let loaded: AuthenticatedToken | undefined;
+  const cached = await ctx.caches.tokens.get(token, async () => {
+    loaded = await load();
+    return loaded?.status === 'active' ? loaded : undefined;
+  });
+  return cached ?? loaded;
+}
+
 /** Active tokens bound to a client identity, oldest first (`GET /tokens`). */
 export async function activeTokensForSin(db: Db, sin: string): Promise<Token[]> {
   return db
@@ -193,13 +221,14 @@ export async function listTokens(db: Db, filter: { merchantId?: string; status?:
   return query.execute();
 }
 
-export async function revokeToken(db: Db, token: string): Promise<Token> {
-  const revoked = await db
+export async function revokeToken(ctx: EngineContext, token: string): Promise<Token> {
+  const revoked = await ctx.db
     .updateTable('tokens')
     .set({ status: 'revoked' })
     .where('token', '=', token)
     .returningAll()
     .executeTakeFirst();
+  ctx.caches.tokens.delete(token);
   if (!revoked) throw legacyError(404, `Token ${token} not found`);
   return revoked;
 }

@@ -13,6 +13,7 @@ import type { AppContext, AppState } from './context.js';
 import { cors } from './cors.js';
 import { errorBody, errorMapper, methodErrors } from './errors.js';
 import { sandboxRoutes } from './sandbox/routes.js';
+import { refuseUnstorableUrl } from './validate.js';
 import { checkoutRoutes } from './web/checkout.js';
 import { dashboardRoutes } from './web/dashboard.js';
 import { modalScriptRoutes } from './web/modal.js';
@@ -62,6 +63,7 @@ export function createApp({ engine, sandbox, publicUrl }: AppDependencies): Koa<
   app.use(requestLog(engine.logger));
   app.use(errorMapper(engine.logger));
   app.use(cors);
+  app.use(refuseUnstorableUrl);
   app.use(
     bodyParser({
       enableTypes: ['json', 'form'],
@@ -74,7 +76,7 @@ export function createApp({ engine, sandbox, publicUrl }: AppDependencies): Koa<
     }),
   );
   const root = new Router<AppState>();
-  const auth = { db: engine.db, publicUrl };
+  const auth = { engine, publicUrl };
   for (const router of [
     tokensRoutes(engine, publicUrl),
     invoicesRoutes(engine, sandbox, auth),

@@ -1,16 +1,15 @@
 import type { Next } from 'koa';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
 import { sinFromPublicKey } from '../crypto/sin.js';
 import { parsePublicKey, verifySignature } from '../crypto/signature.js';
 import type { Facade } from '../domain/facades.js';
 import { legacyError } from '../errors.js';
-import { activeTokensForSin, findToken, type Token } from '../engine/tokens.js';
+import type { EngineContext } from '../engine/context.js';
+import { activeTokensForSin, tokenForRequest, type AuthenticatedToken } from '../engine/tokens.js';
 import type { AppContext } from './context.js';
 
 /** Who is calling: the token presented, its merchant and facade, and the verified SIN if signed. */
 export interface Principal {
-  token: Token;
+  token: AuthenticatedToken;
   merchantId: string;
   facade: Facade;
   sin: string | null;
@@ -71,13 +70,13 @@ function presentedToken(ctx: AppContext): unknown {
 }
 
 export interface AuthOptions {
-  db: Kysely<Database>;
+  engine: EngineContext;
   publicUrl: () => string;
 }
 
 /** Checks an API token: active, of an allowed facade, and signed for when it requires it. */
 async function authenticate(ctx: AppContext, options: AuthOptions, value: string, facades: readonly Facade[]): Promise<Principal> {
-  const token = await findToken(options.db, value);
+  const token = await tokenForRequest(options.engine, value);
   if (!token || token.status === 'revoked' || token.merchant_id === null) {
     if (token?.status === 'pending') {
       throw legacyError(401, `Token is not approved yet: approve pairing code ${token.pairing_code} in the dashboard`);
@@ -134,13 +133,14 @@ export function requireTokenOrResource(
 ) {
   return async function resourceTokenGuard(ctx: AppContext, next: Next): Promise<void> {
     const value = tokenValue(ctx, facades);
-    const resource = (await findToken(options.db, value)) ? null : await findResource(ctx, value);
+    const resource = (await tokenForRequest(options.engine, value)) ? null : await findResource(ctx, value);
     if (!resource) {
       ctx.state.principal = await authenticate(ctx, options, value, facades);
       return next();
     }
     const sin = verifySignedRequest(ctx, options.publicUrl(), 'a resource token');
-    const token = (await activeTokensForSin(options.db, sin)).find((t) => t.merchant_id === resource.merchantId);
+    const bound = (await activeTokensForSin(options.engine.db, sin)).find((t) => t.merchant_id === resource.merchantId);
+    const token = bound && (await tokenForRequest(options.engine, bound.token));
     if (!token) throw legacyError(403, 'Unauthorized sin', { hint: `no approved token of this merchant is bound to SIN ${sin}` });
     ctx.state.principal = { token, merchantId: resource.merchantId, facade: token.facade, sin };
     return next();

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import type { Next } from 'koa';
 import { invalidParam, missingParam, type ErrorResource } from '../errors.js';
+import type { AppContext } from './context.js';
 
 const SCHEMAS_DIR = new URL('../../schemas/', import.meta.url);
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -71,17 +73,22 @@ function formatHint(field: string): string {
   return 'has the wrong format';
 }
 
-/** The first NUL character in any string (PostgreSQL text cannot hold one), as a field path. */
-function findNul(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+/** A string PostgreSQL cannot store: a NUL character, or a lone UTF-16 surrogate (not Unicode). */
+export function unstorable(text: string): boolean {
+  return text.includes('\u0000') || !text.isWellFormed();
+}
+
+/** The first unstorable string (or key) anywhere in the value, as a field path. */
+function findUnstorable(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return unstorable(value) ? path : null;
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) {
-      const found = findNul(item, `${path}/${i}`);
+      const found = findUnstorable(item, `${path}/${i}`);
       if (found !== null) return found;
     }
   } else if (value && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      const found = key.includes('\u0000') ? `${path}/${key}` : findNul(item, `${path}/${key}`);
+      const found = unstorable(key) ? `${path}/${key}` : findUnstorable(item, `${path}/${key}`);
       if (found !== null) return found;
     }
   }
@@ -99,8 +106,8 @@ function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
  */
 export function validated<T>(schemaId: string, resource: ErrorResource, input: Record<string, unknown>): T {
   const value = withoutNulls(input);
-  const nul = findNul(value, '');
-  if (nul !== null) throw invalidParam(resource, `Invalid parameter ${fieldName(nul)}: contains a NUL character`);
+  const bad = findUnstorable(value, '');
+  if (bad !== null) throw invalidParam(resource, `Invalid parameter ${fieldName(bad)}: contains a NUL character or invalid Unicode`);
   const validate = validatorFor(schemaId);
   if (!validate(value)) {
     const error = (validate.errors as ErrorObject[])[0] as ErrorObject;
@@ -111,4 +118,24 @@ export function validated<T>(schemaId: string, resource: ErrorResource, input: R
     throw invalidParam(resource, describe(error));
   }
   return value as T;
+}
+
+/**
+ * Refuses a request whose path or query carries what no stored value can (a NUL, invalid
+ * Unicode, a broken %-escape), before any route passes it to the database.
+ */
+export async function refuseUnstorableUrl(ctx: AppContext, next: Next): Promise<void> {
+  let path: string;
+  try {
+    path = decodeURIComponent(ctx.path);
+  } catch {
+    throw invalidParam('unmapped', 'Invalid URL: the path has a broken %-escape');
+  }
+  if (unstorable(path)) throw invalidParam('unmapped', 'Invalid URL: the path contains a NUL character or invalid Unicode');
+  for (const [name, value] of Object.entries(ctx.query)) {
+    if ([name, ...([] as unknown[]).concat(value)].some((v) => typeof v === 'string' && unstorable(v))) {
+      throw invalidParam('unmapped', `Invalid parameter ${name}: contains a NUL character or invalid Unicode`);
+    }
+  }
+  await next();
 }

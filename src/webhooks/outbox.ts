@@ -97,23 +97,36 @@ function attemptRow(deliveryId: string, number: number, attempt: AttemptRecord) 
   };
 }
 
-/** Logs an attempt and moves the delivery on: delivered, retried on BitPay's schedule, or given up. */
-export async function recordAttempt(ctx: EngineContext, delivery: Delivery, attempt: AttemptRecord): Promise<void> {
-  const attempts = delivery.attempts + 1;
-  const delay = nextAttemptDelay(attempts);
+/**
+ * Logs the attempts of a batch and moves each delivery on: delivered, retried on BitPay's
+ * schedule, or given up. One transaction for the whole batch.
+ */
+export async function recordAttempts(ctx: EngineContext, outcomes: { delivery: Delivery; attempt: AttemptRecord }[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  const now = ctx.clock.now();
+  const updates = outcomes.map(({ delivery, attempt }) => {
+    const attempts = delivery.attempts + 1;
+    const delay = nextAttemptDelay(attempts);
+    const status = attempt.delivered ? 'delivered' : delay === null ? 'failed' : 'pending';
+    return {
+      id: delivery.id,
+      attempts,
+      status,
+      next: status === 'pending' ? now + (delay as number) : delivery.next_attempt_at,
+      deliveredAt: attempt.delivered ? now : null,
+    };
+  });
   await ctx.db.transaction().execute(async (trx) => {
-    await trx.insertInto('webhook_attempts').values(attemptRow(delivery.id, attempts, attempt)).execute();
     await trx
-      .updateTable('webhook_deliveries')
-      .set(
-        attempt.delivered
-          ? { status: 'delivered', attempts, delivered_at: ctx.clock.now(), lease_until: null }
-          : delay === null
-            ? { status: 'failed', attempts, lease_until: null }
-            : { attempts, next_attempt_at: ctx.clock.now() + delay, lease_until: null },
-      )
-      .where('id', '=', delivery.id)
+      .insertInto('webhook_attempts')
+      .values(outcomes.map(({ delivery, attempt }) => attemptRow(delivery.id, delivery.attempts + 1, attempt)))
       .execute();
+    const rows = updates.map((u) => sql`(${u.id}, ${u.attempts}::int, ${u.status}, ${u.next}::bigint, ${u.deliveredAt}::bigint)`);
+    await sql`
+      UPDATE webhook_deliveries AS d
+      SET attempts = v.attempts, status = v.status, next_attempt_at = v.next, delivered_at = v.delivered_at, lease_until = NULL
+      FROM (VALUES ${sql.join(rows)}) AS v (id, attempts, status, next, delivered_at)
+      WHERE d.id = v.id`.execute(trx);
   });
 }
 

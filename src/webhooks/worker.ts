@@ -2,11 +2,10 @@ import { webhookSignature } from '../crypto/hmac.js';
 import { isDelivered } from '../domain/webhook-policy.js';
 import { chainViewOf } from '../engine/chain.js';
 import type { EngineContext } from '../engine/context.js';
-import { findInvoice } from '../engine/invoices.js';
 import { presentInvoice } from '../http/bitpay/presenters/invoice.js';
 import { presentRefund } from '../http/bitpay/presenters/refund.js';
 import { presentInvoiceWebhookData, webhookBody } from '../http/bitpay/presenters/webhook.js';
-import { claimDueDeliveries, recordAttempt, recordDuplicate, type AttemptRecord, type Delivery } from './outbox.js';
+import { claimDueDeliveries, recordAttempts, recordDuplicate, type AttemptRecord, type Delivery } from './outbox.js';
 import { startLoop } from '../scheduler/loop.js';
 import { postWebhook } from './sender.js';
 
@@ -26,21 +25,33 @@ export interface WorkerOptions {
 }
 
 /**
- * The body is built when it is sent: BitPay's IPN carries the invoice (or refund) as it is at
- * delivery time. Refund webhooks are always `{event, data}`, without the refund's token.
+ * The bodies of a batch, built when they are sent: BitPay's IPN carries the invoice (or refund)
+ * as it is at delivery time. Refund webhooks are always `{event, data}`, without the refund's
+ * token. The batch's invoices, refunds and payments are read in a few queries.
  */
-async function render(ctx: EngineContext, delivery: Delivery, publicUrl: string): Promise<string> {
-  const event = { code: delivery.event_code, name: delivery.event_name };
-  if (delivery.refund_id !== null) {
-    const refund = await ctx.db.selectFrom('refunds').selectAll().where('id', '=', delivery.refund_id).executeTakeFirstOrThrow();
-    const { token: _token, ...data } = presentRefund(refund);
-    return webhookBody(event, data, true);
+async function render(ctx: EngineContext, deliveries: Delivery[], publicUrl: string): Promise<Map<string, string>> {
+  const invoiceIds = [...new Set(deliveries.map((d) => d.invoice_id))];
+  const refundIds = deliveries.flatMap((d) => (d.refund_id === null ? [] : [d.refund_id]));
+  const [invoices, refunds, chain] = await Promise.all([
+    ctx.db.selectFrom('invoices').selectAll().where('id', 'in', invoiceIds).execute(),
+    refundIds.length === 0 ? [] : ctx.db.selectFrom('refunds').selectAll().where('id', 'in', refundIds).execute(),
+    chainViewOf(ctx.db, invoiceIds),
+  ]);
+  const view = { facade: 'merchant' as const, publicUrl, now: ctx.clock.now(), chain };
+  const invoiceData = new Map(invoices.map((invoice) => [invoice.id, presentInvoiceWebhookData(presentInvoice(invoice, view), invoice.buyer)]));
+  const refundData = new Map(
+    refunds.map((refund) => {
+      const { token: _token, ...data } = presentRefund(refund);
+      return [refund.id, data];
+    }),
+  );
+  const bodies = new Map<string, string>();
+  for (const delivery of deliveries) {
+    const event = { code: delivery.event_code, name: delivery.event_name };
+    const data = delivery.refund_id !== null ? refundData.get(delivery.refund_id) : invoiceData.get(delivery.invoice_id);
+    if (data) bodies.set(delivery.id, webhookBody(event, data, delivery.refund_id !== null || delivery.extended));
   }
-  const invoice = await findInvoice(ctx.db, delivery.invoice_id);
-  const chain = await chainViewOf(ctx.db, [invoice.id]);
-  const presented = presentInvoice(invoice, { facade: 'merchant', publicUrl, now: ctx.clock.now(), chain });
-  const data = presentInvoiceWebhookData(presented, invoice.buyer);
-  return webhookBody(event, data, delivery.extended);
+  return bodies;
 }
 
 function chance(ctx: EngineContext, probability: number): boolean {
@@ -55,9 +66,8 @@ function chance(ctx: EngineContext, probability: number): boolean {
 export function startDeliveryWorker(ctx: EngineContext, options: WorkerOptions): DeliveryWorker {
   const { config, logger } = ctx;
   const leaseMs = config.webhookTimeoutMs + 5_000;
-  const attempt = async (delivery: Delivery): Promise<AttemptRecord> => {
+  const attempt = async (delivery: Delivery, body: string): Promise<AttemptRecord> => {
     const startedAt = ctx.clock.now();
-    const body = await render(ctx, delivery, options.publicUrl());
     const requestHeaders = {
       'Content-Type': 'application/json',
       Accept: 'application/json',
@@ -80,13 +90,16 @@ export function startDeliveryWorker(ctx: EngineContext, options: WorkerOptions):
     return { startedAt, requestHeaders, requestBody: body, responseStatus: result.status, responseBody: result.body, durationMs: result.durationMs, error, delivered };
   };
 
-  const deliver = async (delivery: Delivery) => {
-    try {
-      const outcome = await attempt(delivery);
-      await recordAttempt(ctx, delivery, outcome);
-      if (outcome.delivered && chance(ctx, config.webhookFaults.duplicate)) await recordDuplicate(ctx, delivery, await attempt(delivery));
-    } catch (error) {
-      logger.error('webhook delivery failed', { deliveryId: delivery.id, error: (error as Error).message, stack: (error as Error).stack });
+  /** Sends a claimed batch at once (each to a different invoice) and records it in one transaction. */
+  const deliverBatch = async (batch: Delivery[]) => {
+    const bodies = await render(ctx, batch, options.publicUrl());
+    const sendable = batch.filter((d) => bodies.has(d.id));
+    const outcomes = await Promise.all(sendable.map(async (delivery) => ({ delivery, attempt: await attempt(delivery, bodies.get(delivery.id) as string) })));
+    await recordAttempts(ctx, outcomes);
+    for (const { delivery, attempt: first } of outcomes) {
+      if (first.delivered && chance(ctx, config.webhookFaults.duplicate)) {
+        await recordDuplicate(ctx, delivery, await attempt(delivery, first.requestBody));
+      }
     }
   };
 
@@ -96,7 +109,7 @@ export function startDeliveryWorker(ctx: EngineContext, options: WorkerOptions):
       for (;;) {
         const batch = await claimDueDeliveries(ctx, options.concurrency, leaseMs);
         if (batch.length === 0) return;
-        await Promise.all(batch.map(deliver));
+        await deliverBatch(batch);
       }
     },
     options.pollMs,

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { rawRequest } from '../support/bitpay.js';
 import { runCli, startCliServer } from '../support/cli.js';
 import { startTestEmulator } from '../support/emulator.js';
-import { eventually, withFreshDatabase } from '../support/postgres.js';
+import { eventually, withDurableStorage, withFreshDatabase } from '../support/postgres.js';
 import { startReceiver } from '../support/receiver.js';
 
 describe('state lives in the database', () => {
@@ -143,9 +143,8 @@ describe('a crash loses no webhook', function () {
   this.timeout(180_000);
 
   it('SIGKILL in the middle of 600 deliveries for 200 invoices: after a restart every one arrives, in order per invoice', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'bitpay-emulator-'));
     const receiver = await startReceiver();
-    const run = async (databaseUrl: string) => {
+    const run = async ({ dataDir, databaseUrl }: { dataDir: string; databaseUrl: string }) => {
       const env = { DATA_DIR: dataDir, DATABASE_URL: databaseUrl, PORT: '0', CLOCK: 'virtual', BLOCK_INTERVAL: '0', WEBHOOK_TIMEOUT: '1s', LOG_LEVEL: 'warn' };
       let server = startCliServer([], { ...env, LOG_LEVEL: 'info' });
       try {
@@ -187,11 +186,9 @@ describe('a crash loses no webhook', function () {
       }
     };
     try {
-      if (process.env.DATABASE_URL) await withFreshDatabase(run);
-      else await run('');
+      await withDurableStorage(run);
     } finally {
       await receiver.close();
-      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

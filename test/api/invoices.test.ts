@@ -433,7 +433,7 @@ describe('invoices', () => {
       ['a buyer that is not an object', { price: 1, currency: 'USD', buyer: 'Satoshi' }, '010102', /buyer: must be an object/],
       ['a fractional acceptanceWindow', { price: 1, currency: 'USD', acceptanceWindow: 1.5 }, '010102', /acceptanceWindow: must be an integer/],
       ['paymentCurrencies without BTC', { price: 1, currency: 'USD', paymentCurrencies: ['ETH'] }, '010102', /must include BTC/],
-      ['a NUL byte', { price: 1, currency: 'USD', itemDesc: 'a\u0000b' }, '010102', /itemDesc: contains a NUL character/],
+      ['a NUL byte', { price: 1, currency: 'USD', itemDesc: 'a\u0000b' }, '010102', /itemDesc: contains a NUL character or invalid Unicode/],
     ];
     for (const [name, body, code, message] of cases) {
       it(`refuses ${name} with ${code}`, async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 
 /** Runs `run` against a throwaway database on the PostgreSQL server of DATABASE_URL. */
@@ -13,6 +16,20 @@ export async function withFreshDatabase(run: (url: string) => Promise<void>): Pr
   } finally {
     await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
     await admin.end();
+  }
+}
+
+/**
+ * Runs `run` with storage that survives a server process: a temporary DATA_DIR, and a throwaway
+ * database when the suite runs on PostgreSQL (DATABASE_URL), else '' (the embedded database).
+ */
+export async function withDurableStorage(run: (storage: { dataDir: string; databaseUrl: string }) => Promise<void>): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bitpay-emulator-'));
+  try {
+    if (process.env.DATABASE_URL) await withFreshDatabase((databaseUrl) => run({ dataDir, databaseUrl }));
+    else await run({ dataDir, databaseUrl: '' });
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Facade } from '../../domain/facades.js';
 import { dateRange, parseFlag } from '../../domain/query.js';
-import { chainViewOf } from '../../engine/chain.js';
+import { chainViewOf, type ChainView } from '../../engine/chain.js';
 import type { EngineContext } from '../../engine/context.js';
 import type { Sandbox } from '../../engine/sandbox.js';
 import {
@@ -17,7 +17,7 @@ import {
   type CreateInvoiceRequest,
   type Invoice,
 } from '../../engine/invoices.js';
-import type { InvoiceStatus } from '../../domain/invoice.js';
+import type { InvoiceStatus, TransactionSpeed } from '../../domain/invoice.js';
 import { invalidParam } from '../../errors.js';
 import { bodyOf, principalOf, requestBaseUrl, type AppContext, type AppState } from '../context.js';
 import { requireToken, requireTokenOrResource, type AuthOptions } from '../auth.js';
@@ -40,20 +40,33 @@ export function invoicesRoutes(engine: EngineContext, sandbox: Sandbox, auth: Au
   const posOrMerchant = requireToken(auth, ['pos', 'merchant']);
   const merchantOnly = requireToken(auth, ['merchant']);
 
-  const present = async (ctx: AppContext, facade: InvoiceFacade, invoices: Invoice[]) => {
-    const view = { facade, publicUrl: requestBaseUrl(ctx, engine.config.publicUrl), now: engine.clock.now(), chain: await chainViewOf(engine.db, invoices.map((i) => i.id)) };
+  const present = async (ctx: AppContext, facade: InvoiceFacade, invoices: Invoice[], chain?: ChainView) => {
+    const view = {
+      facade,
+      publicUrl: requestBaseUrl(ctx, engine.config.publicUrl),
+      now: engine.clock.now(),
+      chain: chain ?? (await chainViewOf(engine.db, invoices.map((i) => i.id))),
+    };
     return invoices.map((invoice) => presentInvoice(invoice, view));
   };
-  const respond = async (ctx: AppContext, invoice: Invoice) => {
+  const respond = async (ctx: AppContext, invoice: Invoice, chain?: ChainView) => {
     const facade = principalOf(ctx).facade as InvoiceFacade;
-    ctx.body = { facade: invoiceFacade({ facade }), data: (await present(ctx, facade, [invoice]))[0] };
+    ctx.body = { facade: invoiceFacade({ facade }), data: (await present(ctx, facade, [invoice], chain))[0] };
   };
+  /** A new invoice has no payments yet: nothing to look up on the chain. */
+  const noPayments: ChainView = { tipHeight: 0, transactions: new Map() };
 
   router.post('/invoices', posOrMerchant, async (ctx) => {
     const principal = principalOf(ctx);
     const request = validated<CreateInvoiceRequest>('requests/invoice-create', 'invoice', bodyOf(ctx));
-    const creator = { merchantId: principal.merchantId, apiToken: principal.token.token, facade: principal.facade as InvoiceFacade };
-    await respond(ctx, await createInvoice(engine, creator, request));
+    const creator = {
+      merchantId: principal.merchantId,
+      merchantName: principal.token.merchant_name ?? '',
+      transactionSpeed: (principal.token.merchant_transaction_speed ?? 'medium') as TransactionSpeed,
+      apiToken: principal.token.token,
+      facade: principal.facade as InvoiceFacade,
+    };
+    await respond(ctx, await createInvoice(engine, creator, request), noPayments);
   });
 
   router.get('/invoices', merchantOnly, async (ctx) => {

@@ -24,7 +24,7 @@ export function publicRoutes(engine: EngineContext): Router<AppState> {
   const router = new Router<AppState>();
 
   const allRates = async (base: string) => {
-    const rates = await currentRates(engine.db);
+    const rates = await currentRates(engine);
     return fixtures.currencies.filter((c) => rates.has(c.code)).map((c) => rateOf(rates, base, c.code));
   };
 
@@ -37,7 +37,7 @@ export function publicRoutes(engine: EngineContext): Router<AppState> {
   });
 
   router.get('/rates/:base/:quote', async (ctx) => {
-    const rates = await currentRates(engine.db);
+    const rates = await currentRates(engine);
     ctx.body = { data: rateOf(rates, (ctx.params.base as string).toUpperCase(), (ctx.params.quote as string).toUpperCase()) };
   });
 

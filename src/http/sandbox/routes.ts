@@ -74,7 +74,7 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox): Router<A
   });
 
   router.delete('/tokens/:token', async (ctx) => {
-    ctx.body = presentSandboxToken(await revokeToken(engine.db, ctx.params.token as string));
+    ctx.body = presentSandboxToken(await revokeToken(engine, ctx.params.token as string));
   });
 
   router.put('/rates', async (ctx) => {

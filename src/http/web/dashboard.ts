@@ -227,7 +227,7 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox): Router
   }));
 
   router.get('/dashboard/rates', async (ctx) => {
-    const rates = await currentRates(engine.db);
+    const rates = await currentRates(engine);
     const codes = [...rates.keys()].filter((c) => c !== 'BTC').sort();
     render(
       ctx,
@@ -281,7 +281,7 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox): Router
   }));
 
   router.post('/dashboard/tokens/:token/revoke', action(() => '/dashboard/merchant/api-tokens', async (ctx) => {
-    await revokeToken(engine.db, ctx.params.token as string);
+    await revokeToken(engine, ctx.params.token as string);
     return 'Token revoked';
   }));
 

@@ -1,0 +1,163 @@
+/**
+ * `npm run bench:lifecycle`: (1) 10,000 paid invoices, 6 blocks mined: how long until all are
+ * complete and every webhook reached a local receiver; (2) one scheduler pass over 1,000,000
+ * stored invoices with nothing due, and the plan PostgreSQL uses for it.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { cpus, hostname, totalmem } from 'node:os';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { resolveConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { systemRandom } from '../src/domain/ids.js';
+import { createAddressBook } from '../src/engine/address-book.js';
+import { createTtlCache } from '../src/engine/cache.js';
+import { openClock } from '../src/engine/clock.js';
+import { drainDueWork } from '../src/engine/lifecycle.js';
+import { createLogger } from '../src/logger.js';
+import { withBenchDatabase } from './database.js';
+import { startProcess } from './processes.js';
+
+const INVOICES = Number(process.env.BENCH_INVOICES ?? 10_000);
+const STORED = Number(process.env.BENCH_STORED ?? 1_000_000);
+
+async function post(url: string, body: unknown = {}): Promise<any> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+async function inParallel(count: number, concurrency: number, work: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) await work(next++);
+  }));
+}
+
+async function paidInvoicesToComplete(): Promise<Record<string, number>> {
+  const received = new Map<string, number>();
+  let delivered = 0;
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const id = req.headers['x-delivery-id'] as string;
+      if (!received.has(id)) delivered++;
+      received.set(id, Date.now());
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const notificationURL = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/ipn`;
+  try {
+    return await withBenchDatabase(`bitpay_emulator_lifecycle_${process.pid}`, async (databaseUrl) => {
+      const server = await startProcess(process.execPath, ['dist/cli.js', 'start'], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', BLOCK_INTERVAL: '0', CLOCK: 'virtual' }, 'rates');
+      try {
+        const base = server.url;
+        const pos = (await post(`${base}sandbox/pairing-codes`, { facade: 'pos' })).token;
+        const ids: string[] = [];
+        const setupStarted = Date.now();
+        await inParallel(INVOICES, 32, async () => {
+          ids.push((await post(`${base}invoices`, { token: pos, price: 1, currency: 'USD', notificationURL })).data.id);
+        });
+        await inParallel(INVOICES, 32, async (i) => void (await post(`${base}sandbox/invoices/${ids[i]}/payments`)));
+        // The paid webhooks (1003) belong to the payments, before the measured window.
+        while (delivered < INVOICES) await new Promise((resolve) => setTimeout(resolve, 50));
+        const setupSeconds = (Date.now() - setupStarted) / 1000;
+
+        const started = Date.now();
+        await post(`${base}sandbox/blocks`, { count: 6 });
+        const minedAt = Date.now();
+        while (delivered < INVOICES * 3) await new Promise((resolve) => setTimeout(resolve, 20));
+        const doneAt = Date.now();
+        const client = new pg.Client({ connectionString: databaseUrl });
+        await client.connect();
+        const { rows } = await client.query(`SELECT count(*)::int AS n FROM invoices WHERE status = 'complete'`);
+        await client.end();
+        if (rows[0].n !== INVOICES) throw new Error(`${rows[0].n} of ${INVOICES} invoices are complete`);
+        return {
+          invoices: INVOICES,
+          setupSeconds,
+          mineAndApplySeconds: (minedAt - started) / 1000,
+          allCompleteAndDeliveredSeconds: (doneAt - started) / 1000,
+          webhooksPerSecond: Math.round((INVOICES * 2) / ((doneAt - started) / 1000)),
+          peakRssMb: server.peakRssMb(),
+        };
+      } finally {
+        await server.stop();
+      }
+    });
+  } finally {
+    receiver.close();
+  }
+}
+
+async function schedulerPassOverStoredInvoices(): Promise<{ result: Record<string, number>; plan: string }> {
+  return withBenchDatabase(`bitpay_emulator_scale_${process.pid}`, async (databaseUrl) => {
+    const config = resolveConfig({ databaseUrl, logLevel: 'error' });
+    const logger = createLogger('error');
+    const database = await openDatabase(config, logger);
+    try {
+      await migrateToLatest(database.db);
+      const merchant = 'benchMerchant';
+      await sql`INSERT INTO merchants (id, name, created_at) VALUES (${merchant}, 'Bench', 0)`.execute(database.db);
+      const fillStarted = Date.now();
+      // Invoices long settled: nothing is due. Rows are made by the server, in batches.
+      for (let from = 0; from < STORED; from += 100_000) {
+        await sql`
+          INSERT INTO invoices (id, merchant_id, resource_token, event_token, api_token, facade, status, price, currency, rate,
+            exchange_rates, subtotal_sats, miner_fee_sats, sats_per_byte, address, derivation_index, transaction_speed,
+            full_notifications, extended_notifications, auto_redirect, buyer, buyer_provided, details, invoice_time, expiration_time, due_at)
+          SELECT 'inv' || g, ${merchant}, 'rt' || g, 'et' || g, 'tok', 'pos', 'complete', 10, 'USD', 65000,
+            '{}'::jsonb, 15385, 100, 1, 'addr' || g, g, 'medium', true, false, false, '{}'::jsonb, '{}'::jsonb, '{}'::jsonb,
+            1700000000000 + g, 1700000900000 + g, NULL
+          FROM generate_series(${from}::bigint, ${Math.min(from + 100_000, STORED) - 1}::bigint) AS g`.execute(database.db);
+      }
+      await sql`ANALYZE invoices`.execute(database.db);
+      const fillSeconds = (Date.now() - fillStarted) / 1000;
+      const engine = {
+        db: database.db,
+        clock: await openClock(database.db, 'system'),
+        random: systemRandom,
+        config,
+        logger,
+        addresses: createAddressBook(database.db, () => ''),
+        caches: { tokens: createTtlCache(1000), rates: createTtlCache(1000) },
+      } as Parameters<typeof drainDueWork>[0];
+      await drainDueWork(engine);
+      const passes = 50;
+      const started = process.hrtime.bigint();
+      for (let i = 0; i < passes; i++) await drainDueWork(engine);
+      const passMs = Number(process.hrtime.bigint() - started) / 1e6 / passes;
+      const { rows } = await sql<{ 'QUERY PLAN': string }>`
+        EXPLAIN ANALYZE SELECT * FROM invoices WHERE due_at <= ${Date.now()} ORDER BY due_at LIMIT 500 FOR UPDATE SKIP LOCKED`.execute(database.db);
+      return { result: { storedInvoices: STORED, fillSeconds, schedulerPassMs: Number(passMs.toFixed(3)) }, plan: rows.map((r) => r['QUERY PLAN']).join('\n') };
+    } finally {
+      await database.close();
+    }
+  });
+}
+
+async function main() {
+  const lifecycle = await paidInvoicesToComplete();
+  const scale = await schedulerPassOverStoredInvoices();
+  const machine = { host: hostname(), cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
+  const stamp = new Date().toISOString().slice(0, 10);
+  const report =
+    `# Lifecycle benchmark ${stamp}\n\nMachine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB; Node ${machine.node}; PostgreSQL.\n\n` +
+    `## ${lifecycle.invoices} paid invoices, 6 blocks mined\n\n| measure | value |\n|---|---:|\n` +
+    Object.entries(lifecycle).map(([k, v]) => `| ${k} | ${v} |`).join('\n') +
+    `\n\n## Scheduler pass over ${scale.result.storedInvoices} stored invoices, nothing due\n\n| measure | value |\n|---|---:|\n` +
+    Object.entries(scale.result).map(([k, v]) => `| ${k} | ${v} |`).join('\n') +
+    `\n\nPlan of the due-work query:\n\n\`\`\`\n${scale.plan}\n\`\`\`\n`;
+  writeFileSync(`bench/results/lifecycle-${stamp}-${machine.host}.json`, `${JSON.stringify({ machine, lifecycle, scale }, null, 2)}\n`);
+  writeFileSync('bench/results/lifecycle-latest.md', report);
+  process.stdout.write(report);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});
