@@ -1,4 +1,6 @@
+import { createHmac } from 'node:crypto';
 import * as ecc from 'tiny-secp256k1';
+import secp256k1 from 'secp256k1';
 import { BIP32Factory, type BIP32Interface } from 'bip32';
 import * as bitcoin from 'bitcoinjs-lib';
 import bs58check from 'bs58check';
@@ -46,6 +48,20 @@ const NETWORKS: Record<BtcNetwork, bitcoin.Network> = {
 };
 
 /**
+ * BIP32 public child derivation (CKDpub, non-hardened): HMAC-SHA512 over the parent key and the
+ * index, then the parent point tweaked by the left half. Done here with node's HMAC and
+ * libsecp256k1 because it runs once per invoice, and bip32's path through the WebAssembly curve
+ * costs several times more; bip32 still parses the account key.
+ */
+function childPublicKey(parent: Uint8Array, chainCode: Uint8Array, index: number): Uint8Array {
+  const data = Buffer.alloc(37);
+  data.set(parent, 0);
+  data.writeUInt32BE(index, 33);
+  const digest = createHmac('sha512', chainCode).update(data).digest();
+  return secp256k1.publicKeyTweakAdd(parent, digest.subarray(0, 32), true);
+}
+
+/**
  * Native segwit (BIP84) receive addresses m/0/i under the account key. The external-chain node
  * is derived once; each address costs one child derivation.
  */
@@ -53,7 +69,8 @@ export function createAddressDeriver(accountXpub: string, network: BtcNetwork): 
   const receive = parseAccountXpub(accountXpub).derive(0);
   const btcNetwork = NETWORKS[network];
   return (index) => {
-    const { address } = bitcoin.payments.p2wpkh({ pubkey: receive.derive(index).publicKey, network: btcNetwork });
+    const pubkey = Buffer.from(childPublicKey(receive.publicKey, receive.chainCode, index));
+    const { address } = bitcoin.payments.p2wpkh({ pubkey, network: btcNetwork });
     if (!address) throw new Error(`could not derive address ${index}`);
     return address;
   };

@@ -1,17 +1,9 @@
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import elliptic from 'elliptic';
-
-const secp256k1 = new elliptic.ec('secp256k1');
-
-/** DER prefix of a SubjectPublicKeyInfo for an EC key on secp256k1 with a 33-byte compressed point. */
-const SPKI_PREFIX_COMPRESSED = Buffer.from('3036301006072a8648ce3d020106052b8104000a032200', 'hex');
-/** Same for a 65-byte uncompressed point. */
-const SPKI_PREFIX_UNCOMPRESSED = Buffer.from('3056301006072a8648ce3d020106052b8104000a034200', 'hex');
+import { createHash } from 'node:crypto';
+import secp256k1 from 'secp256k1';
 
 export interface PublicKey {
   /** The key bytes exactly as sent in x-identity (SINs are derived from these). */
   bytes: Buffer;
-  keyObject: KeyObject;
 }
 
 const IDENTITY_PATTERN = /^(0[23][0-9a-fA-F]{64}|04[0-9a-fA-F]{128})$/;
@@ -29,37 +21,32 @@ export function parsePublicKey(identity: string): PublicKey | null {
   let key: PublicKey | null = null;
   if (IDENTITY_PATTERN.test(identity)) {
     const bytes = Buffer.from(identity, 'hex');
-    const prefix = bytes.length === 33 ? SPKI_PREFIX_COMPRESSED : SPKI_PREFIX_UNCOMPRESSED;
-    try {
-      key = { bytes, keyObject: createPublicKey({ key: Buffer.concat([prefix, bytes]), format: 'der', type: 'spki' }) };
-    } catch {
-      key = null;
-    }
+    if (secp256k1.publicKeyVerify(bytes)) key = { bytes };
   }
   if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
   keyCache.set(identity, key);
   return key;
 }
 
+/** A DER signature as libsecp256k1's 64-byte compact form with low S, or null if it is not DER. */
+function compactLowS(der: Buffer): Uint8Array | null {
+  try {
+    return secp256k1.signatureNormalize(secp256k1.signatureImport(der));
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Verifies BitPay's x-signature: hex DER ECDSA over SHA-256 of the UTF-8 message. High-S
- * signatures are valid (the PHP and Python SDKs do not normalise s). OpenSSL verifies first
- * because it is fast; elliptic, which the SDKs sign with, gets the last word on encodings
- * OpenSSL's strict DER parser refuses.
+ * signatures are valid (the PHP and Python SDKs do not normalise s), so S is normalised before
+ * libsecp256k1 (Bitcoin Core's library, several times faster than OpenSSL or JavaScript on this
+ * curve) checks it. It refuses the same malformed encodings as elliptic, which the Node SDK
+ * signs with.
  */
 export function verifySignature(message: string, signatureHex: string, key: PublicKey): boolean {
   if (!/^[0-9a-fA-F]+$/.test(signatureHex) || signatureHex.length % 2 !== 0 || signatureHex.length > 300) return false;
-  const signature = Buffer.from(signatureHex, 'hex');
-  const data = Buffer.from(message, 'utf8');
-  try {
-    if (verify('sha256', data, { key: key.keyObject, dsaEncoding: 'der' }, signature)) return true;
-  } catch {
-    // fall through to the lenient verifier
-  }
-  try {
-    const digest = createHash('sha256').update(data).digest();
-    return secp256k1.keyFromPublic(key.bytes).verify(digest, signatureHex);
-  } catch {
-    return false;
-  }
+  const digest = createHash('sha256').update(message, 'utf8').digest();
+  const compact = compactLowS(Buffer.from(signatureHex, 'hex'));
+  return compact !== null && secp256k1.ecdsaVerify(compact, digest, key.bytes);
 }
