@@ -128,23 +128,27 @@ export async function findTransaction(db: Db, txid: string): Promise<ChainTransa
   return tx;
 }
 
-export async function transactionsOf(db: Db, invoiceIds: string[]): Promise<Map<string, ChainTransaction[]>> {
-  const byInvoice = new Map<string, ChainTransaction[]>(invoiceIds.map((id) => [id, []]));
-  if (invoiceIds.length === 0) return byInvoice;
-  const rows = await db.selectFrom('chain_transactions').selectAll().where('invoice_id', 'in', invoiceIds).orderBy('seq').execute();
-  for (const row of rows) byInvoice.get(row.invoice_id as string)?.push(row);
-  return byInvoice;
-}
-
-/** What a presenter needs to show invoices' transactions: the tip and each invoice's payments. */
+/** What a presenter or the state machine needs of the chain for some invoices: the tip and each invoice's payments. */
 export interface ChainView {
   tipHeight: number;
   transactions: Map<string, ChainTransaction[]>;
 }
 
+type Nullable<T> = { [K in keyof T]: T[K] | null };
+
+/** The tip and the invoices' transactions in one round trip (every invoice read needs both). */
 export async function chainViewOf(db: Db, invoiceIds: string[]): Promise<ChainView> {
-  const [chainTip, transactions] = await Promise.all([tip(db), transactionsOf(db, invoiceIds)]);
-  return { tipHeight: chainTip.height, transactions };
+  const transactions = new Map<string, ChainTransaction[]>(invoiceIds.map((id) => [id, []]));
+  const matching = invoiceIds.length === 0 ? sql`false` : sql`t.invoice_id IN (${sql.join(invoiceIds)})`;
+  const { rows } = await sql<{ tip_height: number } & Nullable<ChainTransaction>>`
+    SELECT tip.height AS tip_height, t.*
+    FROM (SELECT max(height) AS height FROM blocks) AS tip
+    LEFT JOIN chain_transactions AS t ON ${matching}
+    ORDER BY t.seq`.execute(db);
+  for (const { tip_height: _tip, ...row } of rows) {
+    if (row.txid !== null) transactions.get(row.invoice_id as string)?.push(row as ChainTransaction);
+  }
+  return { tipHeight: (rows[0] as { tip_height: number }).tip_height, transactions };
 }
 
 /** The newest blocks and the mempool, for the sandbox's chain view. */

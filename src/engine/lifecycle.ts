@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Database, Db } from '../db/schema.js';
 import { toJson } from '../db/json.js';
 import { apply, settle, type InvoiceFacts, type LifecycleEvent, type LifecycleState, type Step } from '../domain/lifecycle.js';
-import { confirmations, tip, transactionsOf, type ChainTransaction } from './chain.js';
+import { chainViewOf, confirmations, type ChainTransaction } from './chain.js';
 import type { EngineContext } from './context.js';
 import type { Invoice } from './invoices.js';
 import { webhookForStep } from '../domain/webhook-policy.js';
@@ -76,11 +76,11 @@ export async function recordSteps(db: Db, ctx: EngineContext, histories: History
 export async function reconcile(trx: Transaction<Database>, ctx: EngineContext, invoices: Invoice[]): Promise<Reconciled[]> {
   if (invoices.length === 0) return [];
   const now = ctx.clock.now();
-  const [chainTip, transactions] = await Promise.all([tip(trx), transactionsOf(trx, invoices.map((i) => i.id))]);
+  const { tipHeight, transactions } = await chainViewOf(trx, invoices.map((i) => i.id));
   const results: Reconciled[] = [];
   const updates: { id: string; status: string; exception: string | null; paid: number; due: number | null }[] = [];
   for (const invoice of invoices) {
-    const facts = invoiceFacts(ctx, invoice, transactions.get(invoice.id) ?? [], chainTip.height, now);
+    const facts = invoiceFacts(ctx, invoice, transactions.get(invoice.id) ?? [], tipHeight, now);
     const settled = settle({ status: invoice.status, exception: invoice.exception_status }, facts);
     // A due time that is already past would make the scheduler spin; nothing is pending then.
     const due = settled.dueAt !== null && settled.dueAt > now ? settled.dueAt : null;

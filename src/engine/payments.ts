@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.js';
 import { statusForConfirmations } from '../domain/lifecycle.js';
 import { btcToSats, percentOfSats } from '../domain/money.js';
 import { codedError, invalidParam, notFound, stateError } from '../errors.js';
-import { confirmations, newTxid, tip, transactionsOf, type ChainTransaction } from './chain.js';
+import { chainViewOf, confirmations, newTxid, type ChainTransaction } from './chain.js';
 import type { EngineContext } from './context.js';
 import type { Invoice } from './invoices.js';
 import { reconcile } from './lifecycle.js';
@@ -124,9 +124,9 @@ export async function doubleSpend(ctx: EngineContext, txid: string): Promise<{ t
  * (or the next status its speed visits: low speed skips confirmed).
  */
 export async function blocksToReach(ctx: EngineContext, invoice: Invoice, status: 'confirmed' | 'complete'): Promise<number> {
-  const [chainTip, transactions] = await Promise.all([tip(ctx.db), transactionsOf(ctx.db, [invoice.id])]);
-  const counted = (transactions.get(invoice.id) ?? []).filter((t) => t.double_spent_at === null);
-  const current = Math.min(...counted.map((t) => confirmations(t, chainTip.height)));
+  const chain = await chainViewOf(ctx.db, [invoice.id]);
+  const counted = (chain.transactions.get(invoice.id) ?? []).filter((t) => t.double_spent_at === null);
+  const current = Math.min(...counted.map((t) => confirmations(t, chain.tipHeight)));
   const policy = { speed: invoice.transaction_speed, rbf: counted.some((t) => t.rbf) };
   const rank = { paid: 0, confirmed: 1, complete: 2 } as const;
   for (let needed = 0; needed <= 6; needed++) {
