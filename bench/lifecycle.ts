@@ -1,9 +1,11 @@
 /**
  * `npm run bench:lifecycle`: (1) 10,000 paid invoices, 6 blocks mined: how long until all are
  * complete and every webhook reached a local receiver; (2) one scheduler pass over 1,000,000
- * stored invoices with nothing due, and the plan PostgreSQL uses for it.
+ * stored invoices with nothing due, and the plan PostgreSQL uses for it. Each is set against a
+ * baseline measured in the same run: the same webhook POSTs sent by a bare client, and a
+ * `SELECT 1` round trip.
  */
-import { createServer } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { cpus, hostname, totalmem } from 'node:os';
@@ -23,6 +25,8 @@ import { startProcess } from './processes.js';
 
 const INVOICES = Number(process.env.BENCH_INVOICES ?? 10_000);
 const STORED = Number(process.env.BENCH_STORED ?? 1_000_000);
+/** Webhooks in flight at once, as in the emulator's delivery worker. */
+const SENDERS = 128;
 
 async function post(url: string, body: unknown = {}): Promise<any> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -37,15 +41,36 @@ async function inParallel(count: number, concurrency: number, work: (i: number) 
   }));
 }
 
+/** The baseline: `count` POSTs of `body` sent straight to `url` by a bare keep-alive client, SENDERS at a time. */
+async function bareDeliverySeconds(url: string, body: string, count: number): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: SENDERS });
+  const headers = { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) };
+  const started = Date.now();
+  await inParallel(count, SENDERS, () =>
+    new Promise<void>((resolve, reject) => {
+      const req = request(url, { method: 'POST', agent, headers }, (res) => res.resume().on('end', resolve));
+      req.on('error', reject);
+      req.end(body);
+    }),
+  );
+  agent.destroy();
+  return (Date.now() - started) / 1000;
+}
+
 async function paidInvoicesToComplete(): Promise<Record<string, number>> {
   const received = new Map<string, number>();
   let delivered = 0;
+  let sampleBody = '';
   const receiver = createServer((req, res) => {
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const id = req.headers['x-delivery-id'] as string;
-      if (!received.has(id)) delivered++;
-      received.set(id, Date.now());
+      if (req.url === '/ipn') {
+        const id = req.headers['x-delivery-id'] as string;
+        if (!received.has(id)) delivered++;
+        received.set(id, Date.now());
+        sampleBody ||= Buffer.concat(chunks).toString('utf8');
+      }
       res.writeHead(200).end();
     });
   });
@@ -77,13 +102,18 @@ async function paidInvoicesToComplete(): Promise<Record<string, number>> {
         const { rows } = await client.query(`SELECT count(*)::int AS n FROM invoices WHERE status = 'complete'`);
         await client.end();
         if (rows[0].n !== INVOICES) throw new Error(`${rows[0].n} of ${INVOICES} invoices are complete`);
+        const allSeconds = (doneAt - started) / 1000;
+        const baselineSeconds = await bareDeliverySeconds(notificationURL.replace(/ipn$/, 'baseline'), sampleBody, INVOICES * 2);
         return {
           invoices: INVOICES,
           setupSeconds,
           mineAndApplySeconds: (minedAt - started) / 1000,
-          allCompleteAndDeliveredSeconds: (doneAt - started) / 1000,
-          webhooksPerSecond: Math.round((INVOICES * 2) / ((doneAt - started) / 1000)),
+          allCompleteAndDeliveredSeconds: allSeconds,
+          webhooksPerSecond: Math.round((INVOICES * 2) / allSeconds),
           peakRssMb: server.peakRssMb(),
+          webhookBodyBytes: Buffer.byteLength(sampleBody),
+          baselineBarePostsSeconds: baselineSeconds,
+          ratioToBaseline: Number((allSeconds / baselineSeconds).toFixed(2)),
         };
       } finally {
         await server.stop();
@@ -131,9 +161,19 @@ async function schedulerPassOverStoredInvoices(): Promise<{ result: Record<strin
       const started = process.hrtime.bigint();
       for (let i = 0; i < passes; i++) await drainDueWork(engine);
       const passMs = Number(process.hrtime.bigint() - started) / 1e6 / passes;
+      const pingStarted = process.hrtime.bigint();
+      for (let i = 0; i < passes; i++) await sql`SELECT 1`.execute(database.db);
+      const roundTripMs = Number(process.hrtime.bigint() - pingStarted) / 1e6 / passes;
       const { rows } = await sql<{ 'QUERY PLAN': string }>`
         EXPLAIN ANALYZE SELECT * FROM invoices WHERE due_at <= ${Date.now()} ORDER BY due_at LIMIT 500 FOR UPDATE SKIP LOCKED`.execute(database.db);
-      return { result: { storedInvoices: STORED, fillSeconds, schedulerPassMs: Number(passMs.toFixed(3)) }, plan: rows.map((r) => r['QUERY PLAN']).join('\n') };
+      const result = {
+        storedInvoices: STORED,
+        fillSeconds,
+        schedulerPassMs: Number(passMs.toFixed(3)),
+        baselineSelect1Ms: Number(roundTripMs.toFixed(3)),
+        ratioToBaseline: Number((passMs / roundTripMs).toFixed(2)),
+      };
+      return { result, plan: rows.map((r) => r['QUERY PLAN']).join('\n') };
     } finally {
       await database.close();
     }
