@@ -25,8 +25,8 @@ import { startProcess } from './processes.js';
 
 const INVOICES = Number(process.env.BENCH_INVOICES ?? 10_000);
 const STORED = Number(process.env.BENCH_STORED ?? 1_000_000);
-/** Webhooks in flight at once, as in the emulator's delivery worker. */
-const SENDERS = 128;
+/** Webhooks in flight at once, as in the emulator's delivery worker (two batches of 128). */
+const SENDERS = 256;
 
 async function post(url: string, body: unknown = {}): Promise<any> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

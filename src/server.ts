@@ -34,8 +34,8 @@ export interface RunningServer {
 
 /** How often the scheduler and the webhook worker look for due work when nothing wakes them. */
 const LOOP_INTERVAL_MS = 250;
-/** Webhooks in flight at once (to different invoices; one invoice's go out in order). */
-const WEBHOOK_CONCURRENCY = 128;
+/** Webhooks per delivery batch (to different invoices; one invoice's go out in order); two batches may be in flight. */
+const WEBHOOK_BATCH = 128;
 
 export interface ServerOptions {
   logger?: Logger;
@@ -100,7 +100,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
     // Known once the port is: until then no webhook is sent (the loops start after listen).
     let publicUrl = config.publicUrl ?? '';
-    const webhooks = startDeliveryWorker(engine, { publicUrl: () => publicUrl, pollMs: LOOP_INTERVAL_MS, concurrency: WEBHOOK_CONCURRENCY });
+    const webhooks = startDeliveryWorker(engine, { publicUrl: () => publicUrl, pollMs: LOOP_INTERVAL_MS, batchSize: WEBHOOK_BATCH });
     stoppers.push(() => webhooks.stop());
     const scheduler = startScheduler(engine, LOOP_INTERVAL_MS, webhooks.wake);
     stoppers.push(() => scheduler.stop());

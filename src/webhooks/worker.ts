@@ -20,8 +20,8 @@ export interface DeliveryWorker {
 export interface WorkerOptions {
   publicUrl: () => string;
   pollMs: number;
-  /** Deliveries in flight at once (each to a different invoice). */
-  concurrency: number;
+  /** Deliveries claimed and sent together, each to a different invoice; LANES batches may be in flight. */
+  batchSize: number;
 }
 
 /**
@@ -63,6 +63,14 @@ function chance(ctx: EngineContext, probability: number): boolean {
  * out and the delivery is sent again: at least once, with a stable X-Delivery-Id), and several
  * processes never send the same attempt twice.
  */
+/**
+ * Batches are worked in two lanes, so one sends while the other records its batch and claims
+ * the next (a stream is never in two batches: the claim skips streams with an earlier pending
+ * delivery). Measured on the lifecycle bench: 10,000 invoices' webhooks about a third faster
+ * than one lane, with the same or twice the batch size.
+ */
+const LANES = 2;
+
 export function startDeliveryWorker(ctx: EngineContext, options: WorkerOptions): DeliveryWorker {
   const { config, logger } = ctx;
   const leaseMs = config.webhookTimeoutMs + 5_000;
@@ -106,11 +114,14 @@ export function startDeliveryWorker(ctx: EngineContext, options: WorkerOptions):
   const loop = startLoop(
     'webhook',
     async () => {
-      for (;;) {
-        const batch = await claimDueDeliveries(ctx, options.concurrency, leaseMs);
-        if (batch.length === 0) return;
-        await deliverBatch(batch);
-      }
+      const lane = async () => {
+        for (;;) {
+          const batch = await claimDueDeliveries(ctx, options.batchSize, leaseMs);
+          if (batch.length === 0) return;
+          await deliverBatch(batch);
+        }
+      };
+      await Promise.all(Array.from({ length: LANES }, lane));
     },
     options.pollMs,
     logger,
