@@ -185,18 +185,15 @@ export type AuthenticatedToken = Token & { merchant_name: string | null; merchan
  * second (every API request reads one); pending, revoked and unknown ones never are.
  */
 export async function tokenForRequest(ctx: EngineContext, token: string): Promise<AuthenticatedToken | undefined> {
-  const load = async () => {
-    return ctx.db
+  let loaded: AuthenticatedToken | undefined;
+  const cached = await ctx.caches.tokens.get(token, async () => {
+    loaded = await ctx.db
       .selectFrom('tokens')
       .leftJoin('merchants', 'merchants.id', 'tokens.merchant_id')
       .selectAll('tokens')
       .select(['merchants.name as merchant_name', 'merchants.transaction_speed as merchant_transaction_speed'])
       .where('tokens.token', '=', token)
       .executeTakeFirst();
-  };
-  let loaded: AuthenticatedToken | undefined;
-  const cached = await ctx.caches.tokens.get(token, async () => {
-    loaded = await load();
     return loaded?.status === 'active' ? loaded : undefined;
   });
   return cached ?? loaded;
