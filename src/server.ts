@@ -8,7 +8,8 @@ import { migrateToLatest } from './db/migrate.js';
 import { systemRandom, type RandomSource } from './domain/ids.js';
 import { createAddressDeriver } from './chain/addresses.js';
 import { createAddressBook } from './engine/address-book.js';
-import { createTtlCache } from './engine/cache.js';
+import { createTtlCache, createVersionedCache } from './engine/cache.js';
+import { INVOICE_READ_TABLES } from './engine/invoices.js';
 import { ensureGenesis } from './engine/chain.js';
 import { openClock } from './engine/clock.js';
 import { createSandbox, type Sandbox } from './engine/sandbox.js';
@@ -92,7 +93,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       config,
       logger,
       addresses: createAddressBook(database.db, createAddressDeriver(config.btcXpub ?? fixtures.bitcoin.accountXpub, config.btcNetwork)),
-      caches: { tokens: createTtlCache(CACHE_TTL_MS), rates: createTtlCache(CACHE_TTL_MS) },
+      caches: {
+        tokens: createTtlCache(CACHE_TTL_MS),
+        rates: createTtlCache(CACHE_TTL_MS),
+        invoices: createVersionedCache(() => database.changes.version(INVOICE_READ_TABLES)),
+      },
     };
     await ensureDefaultMerchant(engine);
     await seedRates(engine);

@@ -6,6 +6,9 @@ import pg from 'pg';
 import type { Database } from './schema.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
+import { createChangeFeed, type ChangeFeed } from './change-feed.js';
+import { listenForChanges } from './change-listener.js';
+import { watchChanges } from './watched-dialect.js';
 import type { Logger } from '../logger.js';
 
 export type DatabaseKind = 'embedded' | 'postgres';
@@ -15,6 +18,8 @@ export interface DatabaseHandle {
   kind: DatabaseKind;
   /** Where the data lives, for the start-up log line (never contains a password). */
   location: string;
+  /** What has changed, for the caches that must not serve stale invoices. */
+  changes: ChangeFeed;
   close(): Promise<void>;
 }
 
@@ -31,7 +36,7 @@ export async function openDatabase(options: { databaseUrl: string | null; dataDi
   return options.databaseUrl ? openPostgres(options.databaseUrl, logger) : openEmbedded(options.dataDir);
 }
 
-function openPostgres(databaseUrl: string, logger: Logger): DatabaseHandle {
+async function openPostgres(databaseUrl: string, logger: Logger): Promise<DatabaseHandle> {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: 10,
@@ -45,8 +50,22 @@ function openPostgres(databaseUrl: string, logger: Logger): DatabaseHandle {
   pool.on('error', (error) => logger.warn('database connection lost', { error: error.message }));
   const url = new URL(databaseUrl);
   url.password = '';
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'postgres', location: url.href.replace(/:@/, '@'), close: () => db.destroy() };
+  const changes = createChangeFeed();
+  const db = new Kysely<Database>({ dialect: watchChanges(new PostgresDialect({ pool }), changes) });
+  const listener = await listenForChanges(databaseUrl, changes, logger).catch(async (error) => {
+    await db.destroy();
+    throw error;
+  });
+  return {
+    db,
+    kind: 'postgres',
+    location: url.href.replace(/:@/, '@'),
+    changes,
+    close: async () => {
+      await listener.close();
+      await db.destroy();
+    },
+  };
 }
 
 async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
@@ -62,11 +81,14 @@ async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
     const pglite = await PGlite.create(directory ? `${directory}/pgdata` : undefined, {
       parsers: { [INT8_OID]: parseInt8 },
     });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    // One process owns the data directory, so its own statements are every change there is.
+    const changes = createChangeFeed();
+    const db = new Kysely<Database>({ dialect: watchChanges(new PGliteDialect(pglite), changes) });
     return {
       db,
       kind: 'embedded',
       location: directory ?? 'memory',
+      changes,
       close: async () => {
         await db.destroy();
         releaseLock();

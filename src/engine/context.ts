@@ -4,8 +4,9 @@ import type { Database } from '../db/schema.js';
 import type { RandomSource } from '../domain/ids.js';
 import type { Logger } from '../logger.js';
 import type { AddressBook } from './address-book.js';
-import type { TtlCache } from './cache.js';
+import type { ReadThroughCache, TtlCache } from './cache.js';
 import type { Clock } from './clock.js';
+import type { InvoiceWithChain } from './invoices.js';
 import type { BtcRates } from './rates.js';
 import type { AuthenticatedToken } from './tokens.js';
 
@@ -22,5 +23,7 @@ export interface EngineContext {
   caches: {
     tokens: TtlCache<string, AuthenticatedToken>;
     rates: TtlCache<'rates', BtcRates>;
+    /** By invoice id; valid while no invoice, chain transaction or block has changed since. */
+    invoices: ReadThroughCache<string, InvoiceWithChain>;
   };
 }

@@ -16,6 +16,7 @@ import {
 import { invoiceAmounts, MAX_INVOICE_SATS, priceToSats, Decimal } from '../domain/money.js';
 import { codedError, invalidParam, missingParam, notFound, stateError } from '../errors.js';
 import { findCurrency, fixtures } from '../fixtures.js';
+import { chainViewOf, type ChainView } from './chain.js';
 import type { EngineContext } from './context.js';
 import { command, recordSteps } from './lifecycle.js';
 import { INVOICE_EVENTS } from '../domain/webhook-policy.js';
@@ -215,6 +216,27 @@ export async function getInvoice(db: Db, merchantId: string, id: string): Promis
     .executeTakeFirst();
   if (!invoice) throw notFound('invoice', `Invoice ${id} not found`);
   return invoice;
+}
+
+export interface InvoiceWithChain {
+  invoice: Invoice;
+  chain: ChainView;
+}
+
+/** What an invoice response is made of; migrations/006 notifies other processes of their changes. */
+export const INVOICE_READ_TABLES = ['invoices', 'chain_transactions', 'blocks'];
+
+/**
+ * `GET /invoices/:id`: an invoice of this merchant and its payments on the chain, from the
+ * read cache while none of the tables it is made of has changed.
+ */
+export async function readInvoice(ctx: EngineContext, merchantId: string, id: string): Promise<InvoiceWithChain> {
+  const found = await ctx.caches.invoices.get(id, async () => {
+    const invoice = await ctx.db.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirst();
+    return invoice && { invoice, chain: await chainViewOf(ctx.db, [invoice.id]) };
+  });
+  if (!found || found.invoice.merchant_id !== merchantId) throw notFound('invoice', `Invoice ${id} not found`);
+  return found;
 }
 
 /** Any merchant's invoice, by id (the sandbox API sees every merchant). */

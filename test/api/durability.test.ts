@@ -137,7 +137,55 @@ describe('two emulator processes on one PostgreSQL', function () {
       }
     });
   });
+
+  it('an invoice read through one process shows a change made through the other, also after its notification connection was cut', async () => {
+    await withFreshDatabase(async (databaseUrl) => {
+      const env = { DATABASE_URL: databaseUrl, PORT: '0', CLOCK: 'virtual', BLOCK_INTERVAL: '0', LOG_LEVEL: 'info' };
+      const servers = [startCliServer([], env), startCliServer([], env)];
+      try {
+        const [reader, writer] = (await Promise.all(servers.map((s) => s.listening))).map((l) => ({ url: l.url }));
+        const pos = (await rawRequest(reader!, 'POST', 'sandbox/pairing-codes', { body: { facade: 'pos' } })).json.token;
+        const status = async (id: string) => (await rawRequest(reader!, 'GET', `invoices/${id}?token=${pos}`)).json.data.status;
+        const createAndRead = async () => {
+          const id = (await rawRequest(reader!, 'POST', 'invoices', { body: { token: pos, price: 1, currency: 'USD' } })).json.data.id;
+          expect(await status(id)).to.equal('new');
+          expect(await status(id)).to.equal('new');
+          return id as string;
+        };
+        const payThroughWriter = async (id: string) => {
+          expect((await rawRequest(writer!, 'POST', `sandbox/invoices/${id}/payments`)).status).to.equal(200);
+        };
+
+        const first = await createAndRead();
+        await payThroughWriter(first);
+        await eventually(async () => (await status(first)) === 'paid', 2000);
+
+        // Notifications sent while the reader's listening connection is down are lost to it:
+        // it must not serve what it cached before.
+        const second = await createAndRead();
+        const admin = new pg.Client({ connectionString: databaseUrl });
+        await admin.connect();
+        const listeners = async () =>
+          (await admin.query(`SELECT pid FROM pg_stat_activity WHERE application_name = 'bitpay-emulator changes' AND datname = current_database() AND query LIKE 'LISTEN%'`)).rows;
+        try {
+          const cut = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'bitpay-emulator changes' AND datname = current_database()`);
+          expect(cut.rowCount).to.equal(2);
+          await payThroughWriter(second);
+          // Once listening again, the reader serves nothing it cached before the cut.
+          await eventually(async () => (await listeners()).length === 2, 5000);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          expect(await status(second)).to.equal('paid');
+        } finally {
+          await admin.end();
+        }
+        await eventually(async () => servers[0]!.output().includes('change notifications lost'), 2000);
+      } finally {
+        await Promise.all(servers.map((s) => s.stop()));
+      }
+    });
+  });
 });
+
 
 describe('a crash loses no webhook', function () {
   this.timeout(180_000);

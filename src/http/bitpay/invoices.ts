@@ -11,6 +11,7 @@ import {
   getInvoice,
   getInvoiceByGuid,
   listInvoices,
+  readInvoice,
   resendInvoiceWebhook,
   updateInvoiceContact,
   type ContactUpdate,
@@ -90,7 +91,8 @@ export function invoicesRoutes(engine: EngineContext, sandbox: Sandbox, auth: Au
   });
 
   router.get('/invoices/:id', posOrMerchant, async (ctx) => {
-    await respond(ctx, await getInvoice(engine.db, principalOf(ctx).merchantId, ctx.params.id as string));
+    const { invoice, chain } = await readInvoice(engine, principalOf(ctx).merchantId, ctx.params.id as string);
+    await respond(ctx, invoice, chain);
   });
 
   router.get('/invoices/:id/events', merchantOnly, async (ctx) => {
