@@ -69,9 +69,7 @@ export function createAddressDeriver(accountXpub: string, network: BtcNetwork): 
   const receive = parseAccountXpub(accountXpub).derive(0);
   const btcNetwork = NETWORKS[network];
   return (index) => {
-    const pubkey = Buffer.from(childPublicKey(receive.publicKey, receive.chainCode, index));
-    const { address } = bitcoin.payments.p2wpkh({ pubkey, network: btcNetwork });
-    if (!address) throw new Error(`could not derive address ${index}`);
-    return address;
+    // P2WPKH: witness version 0 over HASH160 of the key (what bitcoin.payments.p2wpkh computes, without its validation pass).
+    return bitcoin.address.toBech32(bitcoin.crypto.hash160(childPublicKey(receive.publicKey, receive.chainCode, index)), 0, btcNetwork.bech32);
   };
 }

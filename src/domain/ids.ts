@@ -1,11 +1,30 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 
 /** Where identifiers get their randomness: the OS, or a seed for reproducible test runs. */
 export interface RandomSource {
   bytes(count: number): Buffer;
 }
 
-export const systemRandom: RandomSource = { bytes: (count) => randomBytes(count) };
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let used = 0;
+
+/**
+ * The OS's randomness, drawn 4 KB at a time: every request takes a few dozen bytes for its ids,
+ * and one small draw costs about as much as a large one (node's randomUUID pools likewise).
+ * Each byte is handed out once; callers get copies.
+ */
+export const systemRandom: RandomSource = {
+  bytes(count) {
+    if (count > POOL_BYTES) return randomFillSync(Buffer.alloc(count));
+    if (used + count > pool.length) {
+      pool = randomFillSync(Buffer.allocUnsafe(POOL_BYTES));
+      used = 0;
+    }
+    used += count;
+    return Buffer.from(pool.subarray(used - count, used));
+  },
+};
 
 /** Deterministic stream: SHA-256 of seed and a counter. For tests, never for secrets in production. */
 export function seededRandom(seed: string): RandomSource {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import Koa, { type Next } from 'koa';
 import bodyParser from 'koa-bodyparser';
 import Router from '@koa/router';
@@ -18,6 +17,7 @@ import { checkoutRoutes } from './web/checkout.js';
 import { dashboardRoutes } from './web/dashboard.js';
 import { modalScriptRoutes } from './web/modal.js';
 import { AppError } from '../errors.js';
+import { systemRandom } from '../domain/ids.js';
 
 export const BODY_LIMIT = '1mb';
 
@@ -25,7 +25,7 @@ export const BODY_LIMIT = '1mb';
 function requestLog(logger: Logger) {
   return async function logRequest(ctx: AppContext, next: Next): Promise<void> {
     const started = process.hrtime.bigint();
-    ctx.state.requestId = randomBytes(6).toString('hex');
+    ctx.state.requestId = systemRandom.bytes(6).toString('hex');
     ctx.set('X-Request-Id', ctx.state.requestId);
     try {
       await next();
@@ -39,6 +39,12 @@ function requestLog(logger: Logger) {
       });
     }
   };
+}
+
+/** As HTTP/1.1 frames a request body: a Transfer-Encoding, or a Content-Length above 0. */
+function hasBody(ctx: AppContext): boolean {
+  const { headers } = ctx.req;
+  return headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');
 }
 
 /**
@@ -64,17 +70,17 @@ export function createApp({ engine, sandbox, publicUrl }: AppDependencies): Koa<
   app.use(errorMapper(engine.logger));
   app.use(cors);
   app.use(refuseUnstorableUrl);
-  app.use(
-    bodyParser({
-      enableTypes: ['json', 'form'],
-      jsonLimit: BODY_LIMIT,
-      formLimit: BODY_LIMIT,
-      strict: true,
-      // SDKs send application/json; a body with any other non-form type is still read as JSON
-      // so that it is either understood or refused with a clear error, never silently dropped.
-      detectJSON: (ctx) => !ctx.request.is('urlencoded', 'multipart'),
-    }),
-  );
+  const parseBody = bodyParser({
+    enableTypes: ['json', 'form'],
+    jsonLimit: BODY_LIMIT,
+    formLimit: BODY_LIMIT,
+    strict: true,
+    // SDKs send application/json; a body with any other non-form type is still read as JSON
+    // so that it is either understood or refused with a clear error, never silently dropped.
+    detectJSON: (ctx) => !ctx.request.is('urlencoded', 'multipart'),
+  });
+  // Most GETs have no body at all: nothing to read or parse.
+  app.use((ctx, next) => (hasBody(ctx) ? parseBody(ctx, next) : next()));
   const root = new Router<AppState>();
   const auth = { engine, publicUrl };
   for (const router of [

@@ -1,4 +1,6 @@
 /** Drops the undefined fields: BitPay leaves out what an object does not have. */
 export function definedOnly<T extends Record<string, unknown>>(object: T): T {
-  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as T;
+  const defined: Record<string, unknown> = {};
+  for (const key in object) if (object[key] !== undefined) defined[key] = object[key];
+  return defined as T;
 }
