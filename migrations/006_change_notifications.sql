@@ -1,7 +1,9 @@
--- Every process caches invoice reads; a process learns of another's changes to what an invoice
--- response is made of (the invoice, its transactions, the chain tip) from these notifications.
--- New invoices need none: no process can have cached an invoice before it existed. Statement
--- triggers with transition tables notify once per statement, and only when rows changed.
+-- Every process caches what requests read most (invoices with their chain view, API tokens with
+-- their merchant, rates) until the tables they are made of change. A process counts its own
+-- changes; it learns of other processes' from these notifications, sent on commit with the
+-- table's name. A new row needs none where no process can have cached it before it existed
+-- (invoices, tokens, merchants); statement triggers with transition tables notify once per
+-- statement, and only when rows changed.
 
 CREATE FUNCTION notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -19,27 +21,30 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER invoices_updated AFTER UPDATE ON invoices REFERENCING NEW TABLE AS changed_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
-CREATE TRIGGER invoices_deleted AFTER DELETE ON invoices REFERENCING OLD TABLE AS changed_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
-CREATE TRIGGER invoices_truncated AFTER TRUNCATE ON invoices
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_truncate();
-
-CREATE TRIGGER chain_transactions_inserted AFTER INSERT ON chain_transactions REFERENCING NEW TABLE AS changed_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
-CREATE TRIGGER chain_transactions_updated AFTER UPDATE ON chain_transactions REFERENCING NEW TABLE AS changed_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
-CREATE TRIGGER chain_transactions_deleted AFTER DELETE ON chain_transactions REFERENCING OLD TABLE AS changed_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
-CREATE TRIGGER chain_transactions_truncated AFTER TRUNCATE ON chain_transactions
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_truncate();
-
-CREATE TRIGGER blocks_inserted AFTER INSERT ON blocks REFERENCING NEW TABLE AS changed_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
-CREATE TRIGGER blocks_updated AFTER UPDATE ON blocks REFERENCING NEW TABLE AS changed_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
-CREATE TRIGGER blocks_deleted AFTER DELETE ON blocks REFERENCING OLD TABLE AS changed_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
-CREATE TRIGGER blocks_truncated AFTER TRUNCATE ON blocks
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_truncate();
+DO $$
+DECLARE
+  watched record;
+BEGIN
+  FOR watched IN
+    SELECT * FROM (VALUES
+      ('invoices', 'UPDATE'), ('invoices', 'DELETE'),
+      ('chain_transactions', 'INSERT'), ('chain_transactions', 'UPDATE'), ('chain_transactions', 'DELETE'),
+      ('blocks', 'INSERT'), ('blocks', 'UPDATE'), ('blocks', 'DELETE'),
+      ('tokens', 'UPDATE'), ('tokens', 'DELETE'),
+      ('merchants', 'UPDATE'), ('merchants', 'DELETE'),
+      ('rates', 'INSERT'), ('rates', 'UPDATE'), ('rates', 'DELETE')
+    ) AS w (table_name, event)
+  LOOP
+    EXECUTE format(
+      'CREATE TRIGGER %I AFTER %s ON %I REFERENCING %s TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION notify_change()',
+      watched.table_name || '_' || lower(watched.event) || '_notify', watched.event, watched.table_name,
+      CASE watched.event WHEN 'DELETE' THEN 'OLD' ELSE 'NEW' END
+    );
+  END LOOP;
+  FOR watched IN SELECT unnest(ARRAY['invoices', 'chain_transactions', 'blocks', 'tokens', 'merchants', 'rates']) AS table_name
+  LOOP
+    EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION notify_truncate()',
+      watched.table_name || '_truncate_notify', watched.table_name);
+  END LOOP;
+END
+$$;

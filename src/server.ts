@@ -8,15 +8,16 @@ import { migrateToLatest } from './db/migrate.js';
 import { systemRandom, type RandomSource } from './domain/ids.js';
 import { createAddressDeriver } from './chain/addresses.js';
 import { createAddressBook } from './engine/address-book.js';
-import { createTtlCache, createVersionedCache } from './engine/cache.js';
+import { createVersionedCache } from './engine/cache.js';
 import { INVOICE_READ_TABLES } from './engine/invoices.js';
 import { ensureGenesis } from './engine/chain.js';
 import { openClock } from './engine/clock.js';
 import { createSandbox, type Sandbox } from './engine/sandbox.js';
-import { seedRates } from './engine/rates.js';
+import { RATE_READ_TABLES, seedRates } from './engine/rates.js';
 import { fixtures } from './fixtures.js';
 import type { EngineContext } from './engine/context.js';
 import { ensureDefaultMerchant } from './engine/merchants.js';
+import { TOKEN_READ_TABLES } from './engine/tokens.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
 import { startScheduler } from './scheduler/scheduler.js';
@@ -53,9 +54,6 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
   });
 }
 
-/** How long another process's change to a token or a rate may take to be seen here. */
-const CACHE_TTL_MS = 1_000;
-
 /** How long requests in flight may take to finish when the server stops. */
 const DRAIN_MS = 5_000;
 
@@ -86,6 +84,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   };
   try {
     await migrateToLatest(database.db);
+    const cacheOf = <K, V>(tables: string[]) => createVersionedCache<K, V>(() => database.changes.version(tables));
     const engine: EngineContext = {
       db: database.db,
       clock: await openClock(database.db, config.clock),
@@ -94,9 +93,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       logger,
       addresses: createAddressBook(database.db, createAddressDeriver(config.btcXpub ?? fixtures.bitcoin.accountXpub, config.btcNetwork)),
       caches: {
-        tokens: createTtlCache(CACHE_TTL_MS),
-        rates: createTtlCache(CACHE_TTL_MS),
-        invoices: createVersionedCache(() => database.changes.version(INVOICE_READ_TABLES)),
+        tokens: cacheOf(TOKEN_READ_TABLES),
+        rates: cacheOf(RATE_READ_TABLES),
+        invoices: cacheOf(INVOICE_READ_TABLES),
       },
     };
     await ensureDefaultMerchant(engine);

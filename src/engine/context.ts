@@ -4,7 +4,7 @@ import type { Database } from '../db/schema.js';
 import type { RandomSource } from '../domain/ids.js';
 import type { Logger } from '../logger.js';
 import type { AddressBook } from './address-book.js';
-import type { ReadThroughCache, TtlCache } from './cache.js';
+import type { ReadThroughCache } from './cache.js';
 import type { Clock } from './clock.js';
 import type { InvoiceWithChain } from './invoices.js';
 import type { BtcRates } from './rates.js';
@@ -19,11 +19,10 @@ export interface EngineContext {
   logger: Logger;
   /** Never-used invoice receive addresses (BTC_XPUB, BIP84). */
   addresses: AddressBook;
-  /** Per-process caches of what every request reads; the engine invalidates them when it changes the data. */
+  /** Per-process caches of what every request reads, each valid while the tables it is made of are unchanged. */
   caches: {
-    tokens: TtlCache<string, AuthenticatedToken>;
-    rates: TtlCache<'rates', BtcRates>;
-    /** By invoice id; valid while no invoice, chain transaction or block has changed since. */
+    tokens: ReadThroughCache<string, AuthenticatedToken>;
+    rates: ReadThroughCache<'rates', BtcRates>;
     invoices: ReadThroughCache<string, InvoiceWithChain>;
   };
 }

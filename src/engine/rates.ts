@@ -12,7 +12,6 @@ export async function seedRates(ctx: EngineContext): Promise<void> {
   const now = ctx.clock.now();
   const rows = Object.entries(fixtures.rates.BTC).map(([code, rate]) => ({ code, rate, updated_at: now }));
   await ctx.db.insertInto('rates').values(rows).onConflict((oc) => oc.column('code').doNothing()).execute();
-  ctx.caches.rates.clear();
 }
 
 async function loadRates(db: Db): Promise<BtcRates> {
@@ -20,7 +19,10 @@ async function loadRates(db: Db): Promise<BtcRates> {
   return new Map(rows.map((r) => [r.code, new Decimal(r.rate)]));
 }
 
-/** The BTC rates now (cached for a second: every invoice creation reads them). */
+/** What the cached rates are made of. */
+export const RATE_READ_TABLES = ['rates'];
+
+/** The BTC rates now (cached: every invoice creation reads them). */
 export async function currentRates(ctx: EngineContext): Promise<BtcRates> {
   return (await ctx.caches.rates.get('rates', () => loadRates(ctx.db))) as BtcRates;
 }
@@ -56,6 +58,5 @@ export async function updateRates(ctx: EngineContext, body: Record<string, unkno
     .values(rows)
     .onConflict((oc) => oc.column('code').doUpdateSet((eb) => ({ rate: eb.ref('excluded.rate'), updated_at: now })))
     .execute();
-  ctx.caches.rates.clear();
   return currentRates(ctx);
 }

@@ -87,7 +87,6 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks
           await trx.deleteFrom('merchants').execute();
         }
       });
-      ctx.caches.tokens.clear();
       await ensureDefaultMerchant(ctx);
       await seedRates(ctx);
       await ensureGenesis(ctx);

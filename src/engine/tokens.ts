@@ -92,10 +92,7 @@ async function claimPairingCode(
     .where('pairing_expires_at', '>', now);
   if (facade !== null) claim = claim.where('facade', '=', checked(() => checkFacade(facade, 'pos')));
   const claimed = await claim.returningAll().executeTakeFirst();
-  if (claimed) {
-    ctx.caches.tokens.delete(claimed.token);
-    return claimed;
-  }
+  if (claimed) return claimed;
   throw await explainUnusableCode(ctx, input.code, now, facade);
 }
 
@@ -180,9 +177,12 @@ export async function findToken(db: Db, token: string): Promise<Token | undefine
 /** A token with what a request needs of its merchant. */
 export type AuthenticatedToken = Token & { merchant_name: string | null; merchant_transaction_speed: string | null };
 
+/** What a cached token is made of. */
+export const TOKEN_READ_TABLES = ['tokens', 'merchants'];
+
 /**
- * The token a request presents, with its merchant, in one query. Active tokens are cached for a
- * second (every API request reads one); pending, revoked and unknown ones never are.
+ * The token a request presents, with its merchant, in one query. Active tokens are cached (every
+ * API request reads one); pending, revoked and unknown ones never are.
  */
 export async function tokenForRequest(ctx: EngineContext, token: string): Promise<AuthenticatedToken | undefined> {
   let loaded: AuthenticatedToken | undefined;
@@ -225,7 +225,6 @@ export async function revokeToken(ctx: EngineContext, token: string): Promise<To
     .where('token', '=', token)
     .returningAll()
     .executeTakeFirst();
-  ctx.caches.tokens.delete(token);
   if (!revoked) throw legacyError(404, `Token ${token} not found`);
   return revoked;
 }

@@ -138,7 +138,7 @@ describe('two emulator processes on one PostgreSQL', function () {
     });
   });
 
-  it('an invoice read through one process shows a change made through the other, also after its notification connection was cut', async () => {
+  it('what one process caches (an invoice, the rates, a token) follows changes made through the other, also after its notification connection was cut', async () => {
     await withFreshDatabase(async (databaseUrl) => {
       const env = { DATABASE_URL: databaseUrl, PORT: '0', CLOCK: 'virtual', BLOCK_INTERVAL: '0', LOG_LEVEL: 'info' };
       const servers = [startCliServer([], env), startCliServer([], env)];
@@ -159,6 +159,14 @@ describe('two emulator processes on one PostgreSQL', function () {
         const first = await createAndRead();
         await payThroughWriter(first);
         await eventually(async () => (await status(first)) === 'paid', 2000);
+
+        // The cached rates and tokens follow the other process's changes as well.
+        expect((await rawRequest(writer!, 'PUT', 'sandbox/rates', { body: { BTC: { USD: 70000 } } })).status).to.equal(200);
+        await eventually(async () => (await rawRequest(reader!, 'POST', 'invoices', { body: { token: pos, price: 7, currency: 'USD' } })).json.data.rate === 70000, 2000);
+        const spare = (await rawRequest(reader!, 'POST', 'sandbox/pairing-codes', { body: { facade: 'pos' } })).json.token;
+        expect((await rawRequest(reader!, 'GET', `invoices/${first}?token=${spare}`)).status).to.equal(200);
+        expect((await rawRequest(writer!, 'DELETE', `sandbox/tokens/${spare}`)).status).to.equal(200);
+        await eventually(async () => (await rawRequest(reader!, 'GET', `invoices/${first}?token=${spare}`)).status === 401, 2000);
 
         // Notifications sent while the reader's listening connection is down are lost to it:
         // it must not serve what it cached before.
