@@ -17,6 +17,7 @@ import {
   type ContactUpdate,
   type CreateInvoiceRequest,
   type Invoice,
+  type InvoiceWithChain,
 } from '../../engine/invoices.js';
 import type { InvoiceStatus, TransactionSpeed } from '../../domain/invoice.js';
 import { invalidParam } from '../../errors.js';
@@ -90,9 +91,19 @@ export function invoicesRoutes(engine: EngineContext, sandbox: Sandbox, auth: Au
     await respond(ctx, await getInvoiceByGuid(engine.db, principalOf(ctx).merchantId, ctx.params.guid as string));
   });
 
+  // The hottest read (clients poll it): a cached invoice is presented once per facade and base
+  // URL, for as long as the cache entry lives; only currentTime is filled in per request.
+  const presentations = new WeakMap<InvoiceWithChain, Map<string, ReturnType<typeof presentInvoice>>>();
   router.get('/invoices/:id', posOrMerchant, async (ctx) => {
-    const { invoice, chain } = await readInvoice(engine, principalOf(ctx).merchantId, ctx.params.id as string);
-    await respond(ctx, invoice, chain);
+    const found = await readInvoice(engine, principalOf(ctx).merchantId, ctx.params.id as string);
+    const facade = principalOf(ctx).facade as InvoiceFacade;
+    const publicUrl = requestBaseUrl(ctx, engine.config.publicUrl);
+    let byView = presentations.get(found);
+    if (!byView) presentations.set(found, (byView = new Map()));
+    const key = `${facade} ${publicUrl}`;
+    let data = byView.get(key);
+    if (!data) byView.set(key, (data = presentInvoice(found.invoice, { facade, publicUrl, now: 0, chain: found.chain })));
+    ctx.body = { facade: invoiceFacade({ facade }), data: { ...data, currentTime: engine.clock.now() } };
   });
 
   router.get('/invoices/:id/events', merchantOnly, async (ctx) => {
