@@ -16,6 +16,8 @@ import { openDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { systemRandom } from '../src/domain/ids.js';
 import { createAddressBook } from '../src/engine/address-book.js';
+import { createBatcher } from '../src/engine/batcher.js';
+import { insertInvoices } from '../src/engine/invoices.js';
 import { createVersionedCache } from '../src/engine/cache.js';
 import { openClock } from '../src/engine/clock.js';
 import { drainDueWork } from '../src/engine/lifecycle.js';
@@ -155,6 +157,7 @@ async function schedulerPassOverStoredInvoices(): Promise<{ result: Record<strin
         config,
         logger,
         addresses: createAddressBook(database.db, () => ''),
+        invoiceInserts: createBatcher((rows) => insertInvoices(database.db, rows), { maxBatch: 1, maxInFlight: 1 }),
         caches: { tokens: uncached, rates: uncached, invoices: uncached },
       } as Parameters<typeof drainDueWork>[0];
       await drainDueWork(engine);

@@ -14,6 +14,7 @@ import { startProcess, type Started } from './processes.js';
 
 const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 
 interface Measured {
   scenario: string;
@@ -50,10 +51,10 @@ async function json(url: string, init: RequestInit = {}): Promise<any> {
   return body;
 }
 
-function run(options: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
-  });
+/** One scenario: a warm-up (the JIT compiles the hot path, caches fill), then the measured window. */
+async function run(options: autocannon.Options): Promise<autocannon.Result> {
+  const warmup = { connections: CONNECTIONS, duration: WARMUP_SECONDS };
+  return autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options, warmup } as autocannon.Options);
 }
 
 function measured(scenario: string, backend: string, result: autocannon.Result, server: Started): Measured {
@@ -153,6 +154,7 @@ async function main() {
     postgres: pgVersion,
     connections: CONNECTIONS,
     secondsPerScenario: SECONDS,
+    warmupSecondsPerScenario: WARMUP_SECONDS,
   };
 
   const floorServer = await startProcess(process.execPath, ['--import', 'tsx', 'bench/floor.ts'], {});
@@ -166,7 +168,7 @@ async function main() {
 
   const stamp = new Date().toISOString().slice(0, 10);
   const report = `# Benchmark ${stamp}\n\nMachine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.os}; Node ${machine.node}; PostgreSQL ${machine.postgres}.\n` +
-    `${CONNECTIONS} connections, ${SECONDS} s per scenario (autocannon), emulator with LOG_LEVEL=warn.\n\n${table(rows)}\n`;
+    `${CONNECTIONS} connections, ${SECONDS} s per scenario after ${WARMUP_SECONDS} s of warm-up (autocannon), emulator with LOG_LEVEL=warn.\n\n${table(rows)}\n`;
   mkdirSync('bench/results', { recursive: true });
   writeFileSync(`bench/results/${stamp}-${machine.host}.json`, `${JSON.stringify({ machine, results: rows }, null, 2)}\n`);
   writeFileSync('bench/results/latest.md', report);

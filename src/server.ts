@@ -9,7 +9,8 @@ import { systemRandom, type RandomSource } from './domain/ids.js';
 import { createAddressDeriver } from './chain/addresses.js';
 import { createAddressBook } from './engine/address-book.js';
 import { createVersionedCache } from './engine/cache.js';
-import { INVOICE_READ_TABLES } from './engine/invoices.js';
+import { INVOICE_READ_TABLES, insertInvoices } from './engine/invoices.js';
+import { createBatcher } from './engine/batcher.js';
 import { ensureGenesis } from './engine/chain.js';
 import { openClock } from './engine/clock.js';
 import { createSandbox, type Sandbox } from './engine/sandbox.js';
@@ -38,6 +39,8 @@ export interface RunningServer {
 const LOOP_INTERVAL_MS = 250;
 /** Webhooks per delivery batch (to different invoices; one invoice's go out in order); two batches may be in flight. */
 const WEBHOOK_BATCH = 128;
+/** Invoice creations that arrive together are written in shared statements (see engine/batcher.ts). */
+const INVOICE_INSERT_LIMITS = { maxBatch: 64, maxInFlight: 4 };
 
 export interface ServerOptions {
   logger?: Logger;
@@ -92,6 +95,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       config,
       logger,
       addresses: createAddressBook(database.db, createAddressDeriver(config.btcXpub ?? fixtures.bitcoin.accountXpub, config.btcNetwork)),
+      invoiceInserts: createBatcher((rows) => insertInvoices(database.db, rows), INVOICE_INSERT_LIMITS),
       caches: {
         tokens: cacheOf(TOKEN_READ_TABLES),
         rates: cacheOf(RATE_READ_TABLES),

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import secp256k1 from 'secp256k1';
+import { sinFromPublicKey } from './sin.js';
 
 export interface PublicKey {
-  /** The key bytes exactly as sent in x-identity (SINs are derived from these). */
+  /** The key bytes exactly as sent in x-identity. */
   bytes: Buffer;
+  /** The client id derived from those bytes. */
+  sin: string;
 }
 
 const IDENTITY_PATTERN = /^(0[23][0-9a-fA-F]{64}|04[0-9a-fA-F]{128})$/;
@@ -21,7 +24,7 @@ export function parsePublicKey(identity: string): PublicKey | null {
   let key: PublicKey | null = null;
   if (IDENTITY_PATTERN.test(identity)) {
     const bytes = Buffer.from(identity, 'hex');
-    if (secp256k1.publicKeyVerify(bytes)) key = { bytes };
+    if (secp256k1.publicKeyVerify(bytes)) key = { bytes, sin: sinFromPublicKey(bytes) };
   }
   if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
   keyCache.set(identity, key);

@@ -1,13 +1,15 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
+import type { InvoicesTable } from '../db/tables/invoices.js';
 import type { RandomSource } from '../domain/ids.js';
 import type { Logger } from '../logger.js';
 import type { AddressBook } from './address-book.js';
+import type { Batcher } from './batcher.js';
 import type { ReadThroughCache } from './cache.js';
 import type { Clock } from './clock.js';
-import type { InvoiceWithChain } from './invoices.js';
-import type { BtcRates } from './rates.js';
+import type { Invoice, InvoiceWithChain } from './invoices.js';
+import type { RateSheet } from './rates.js';
 import type { AuthenticatedToken } from './tokens.js';
 
 /** What every engine service needs: built once by the composition root (server.ts). */
@@ -19,10 +21,12 @@ export interface EngineContext {
   logger: Logger;
   /** Never-used invoice receive addresses (BTC_XPUB, BIP84). */
   addresses: AddressBook;
+  /** New invoices, written together when many are created at once. */
+  invoiceInserts: Batcher<Insertable<InvoicesTable>, Invoice>;
   /** Per-process caches of what every request reads, each valid while the tables it is made of are unchanged. */
   caches: {
     tokens: ReadThroughCache<string, AuthenticatedToken>;
-    rates: ReadThroughCache<'rates', BtcRates>;
+    rates: ReadThroughCache<'rates', RateSheet>;
     invoices: ReadThroughCache<string, InvoiceWithChain>;
   };
 }

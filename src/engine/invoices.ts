@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db } from '../db/schema.js';
 import { toJson } from '../db/json.js';
 import type { InvoicesTable } from '../db/tables/invoices.js';
@@ -21,7 +21,7 @@ import type { EngineContext } from './context.js';
 import { command, recordSteps } from './lifecycle.js';
 import { INVOICE_EVENTS } from '../domain/webhook-policy.js';
 import { queueWebhooks } from '../webhooks/outbox.js';
-import { currentRates } from './rates.js';
+import { currentRateSheet } from './rates.js';
 
 export type Invoice = Selectable<InvoicesTable>;
 
@@ -77,8 +77,8 @@ function pick<T extends object, K extends keyof T>(source: T, keys: K[]): Partia
 /** Checks that need the currency catalogue and the current rates; returns the locked rates. */
 async function priceInBitcoin(ctx: EngineContext, request: CreateInvoiceRequest) {
   const currency = findCurrency(request.currency);
-  const rates = await currentRates(ctx);
-  const rate = rates.get(request.currency);
+  const rates = await currentRateSheet(ctx);
+  const rate = rates.perBtc.get(request.currency);
   if (!currency || !rate) {
     throw invalidParam('invoice', `Invalid currency: ${request.currency} is not a supported currency (see GET /currencies)`);
   }
@@ -89,9 +89,7 @@ async function priceInBitcoin(ctx: EngineContext, request: CreateInvoiceRequest)
   if (priceToSats(price, rate).gt(MAX_INVOICE_SATS)) {
     throw stateError('invoice', '11', `Invoice price is above the maximum threshold: ${request.price} ${currency.code} is more than 21 million BTC`);
   }
-  const exchangeRates: Record<string, number> = {};
-  for (const [code, value] of rates) if (code !== 'BTC') exchangeRates[code] = value.toNumber();
-  return { rate, exchangeRates };
+  return { rate, lockedRatesJson: rates.lockedJson };
 }
 
 /** `POST /invoices`: a new invoice with its own address, amounts locked at the current rate. */
@@ -105,7 +103,7 @@ export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator,
   if (request.paymentCurrencies && !request.paymentCurrencies.includes('BTC')) {
     throw invalidParam('invoice', 'Invalid parameter paymentCurrencies: the emulator takes bitcoin payments only, so it must include BTC');
   }
-  const { rate, exchangeRates } = await priceInBitcoin(ctx, request);
+  const { rate, lockedRatesJson } = await priceInBitcoin(ctx, request);
   const { satoshisPerByte, sweepTransactionBytes } = fixtures.bitcoin;
   const amounts = invoiceAmounts(request.price, rate, satoshisPerByte * sweepTransactionBytes);
 
@@ -146,7 +144,7 @@ export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator,
   const extended = request.extendedNotifications === true;
 
   const { index, address } = await ctx.addresses.next();
-  const row = {
+  const row: Insertable<InvoicesTable> = {
     id: base58Text(ctx.random, 22),
     merchant_id: creator.merchantId,
     resource_token: base58Text(ctx.random, 44),
@@ -160,7 +158,7 @@ export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator,
     price: new Decimal(request.price).toString(),
     currency: request.currency,
     rate: rate.toString(),
-    exchange_rates: toJson({ BTC: exchangeRates }),
+    exchange_rates: lockedRatesJson,
     subtotal_sats: amounts.subtotalSats,
     miner_fee_sats: amounts.minerFeeSats,
     sats_per_byte: satoshisPerByte,
@@ -180,9 +178,16 @@ export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator,
     expiration_time: now + window,
     due_at: now + window + 1,
   };
-  // One statement writes the invoice and its first event: atomic without a transaction's round trips.
-  return ctx.db
-    .with('created', (db) => db.insertInto('invoices').values(row).returningAll())
+  return ctx.invoiceInserts.submit(row);
+}
+
+/**
+ * Writes new invoices and their first events in one statement: atomic without a transaction's
+ * round trips. Answers the stored rows in the order given.
+ */
+export async function insertInvoices(db: Db, rows: Insertable<InvoicesTable>[]): Promise<Invoice[]> {
+  const created = await db
+    .with('created', (db) => db.insertInto('invoices').values(rows).returningAll())
     .with('history', (db) =>
       db
         .insertInto('invoice_events')
@@ -197,13 +202,19 @@ export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator,
               sql<string>`'new'`.as('to_status'),
               sql<null>`NULL::text`.as('exception_status'),
               sql<string>`'{}'::jsonb`.as('detail'),
-              sql<number>`${now}::bigint`.as('occurred_at'),
+              'created.invoice_time',
             ]),
         ),
     )
     .selectFrom('created')
     .selectAll()
-    .executeTakeFirstOrThrow() as Promise<Invoice>;
+    .execute();
+  const byId = new Map(created.map((invoice) => [invoice.id, invoice as Invoice]));
+  return rows.map((row) => {
+    const invoice = byId.get(row.id);
+    if (!invoice) throw new Error(`invoice ${row.id} was not returned by its insert`);
+    return invoice;
+  });
 }
 
 /** An invoice of this merchant, by id; another merchant's invoice is "not found" too. */

@@ -1,3 +1,4 @@
+import { toJson } from '../db/json.js';
 import type { Db } from '../db/schema.js';
 import { Decimal } from '../domain/money.js';
 import { invalidParam } from '../errors.js';
@@ -14,17 +15,32 @@ export async function seedRates(ctx: EngineContext): Promise<void> {
   await ctx.db.insertInto('rates').values(rows).onConflict((oc) => oc.column('code').doNothing()).execute();
 }
 
-async function loadRates(db: Db): Promise<BtcRates> {
+/** The rates of one moment, and the form in which a new invoice locks them. */
+export interface RateSheet {
+  perBtc: BtcRates;
+  /** BitPay's invoice `exchangeRates`, `{"BTC": {"USD": 65000, …}}`, as jsonb text. */
+  lockedJson: string;
+}
+
+async function loadRateSheet(db: Db): Promise<RateSheet> {
   const rows = await db.selectFrom('rates').select(['code', 'rate']).execute();
-  return new Map(rows.map((r) => [r.code, new Decimal(r.rate)]));
+  const perBtc: BtcRates = new Map(rows.map((r) => [r.code, new Decimal(r.rate)]));
+  const locked: Record<string, number> = {};
+  for (const [code, rate] of perBtc) if (code !== 'BTC') locked[code] = rate.toNumber();
+  return { perBtc, lockedJson: toJson({ BTC: locked }) };
 }
 
 /** What the cached rates are made of. */
 export const RATE_READ_TABLES = ['rates'];
 
-/** The BTC rates now (cached: every invoice creation reads them). */
+/** The rates now (cached: every invoice creation reads them). */
+export async function currentRateSheet(ctx: EngineContext): Promise<RateSheet> {
+  return (await ctx.caches.rates.get('rates', () => loadRateSheet(ctx.db))) as RateSheet;
+}
+
+/** The BTC rates now. */
 export async function currentRates(ctx: EngineContext): Promise<BtcRates> {
-  return (await ctx.caches.rates.get('rates', () => loadRates(ctx.db))) as BtcRates;
+  return (await currentRateSheet(ctx)).perBtc;
 }
 
 /**

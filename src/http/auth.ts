@@ -1,5 +1,4 @@
 import type { Next } from 'koa';
-import { sinFromPublicKey } from '../crypto/sin.js';
 import { parsePublicKey, verifySignature } from '../crypto/signature.js';
 import type { Facade } from '../domain/facades.js';
 import { legacyError } from '../errors.js';
@@ -59,7 +58,7 @@ export function verifySignedRequest(ctx: AppContext, publicUrl: string, why: str
       signedUrl: candidates[0],
     });
   }
-  return sinFromPublicKey(key.bytes);
+  return key.sin;
 }
 
 function presentedToken(ctx: AppContext): unknown {
