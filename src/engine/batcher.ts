@@ -1,4 +1,4 @@
-/** Writes items one call at a time while many calls are under way together. */
+/** Takes items one at a time and writes them in shared batches. */
 export interface Batcher<I, O> {
   submit(item: I): Promise<O>;
 }
