@@ -40,7 +40,6 @@ export function createBatcher<I, O>(writeAll: (items: I[]) => Promise<O[]>, limi
   };
 
   const pump = () => {
-    scheduled = false;
     while (inFlight < limits.maxInFlight && queue.length > 0) {
       inFlight++;
       void settle(queue.splice(0, limits.maxBatch)).finally(() => {
@@ -57,7 +56,10 @@ export function createBatcher<I, O>(writeAll: (items: I[]) => Promise<O[]>, limi
         // Requests whose bodies arrived in the same turn of the event loop leave together.
         if (!scheduled) {
           scheduled = true;
-          setImmediate(pump);
+          setImmediate(() => {
+            scheduled = false;
+            pump();
+          });
         }
       });
     },
