@@ -52,14 +52,16 @@ interface MiningPlan {
 
 /**
  * Mines the blocks `plan` asks for, given the tip it sees under the mining lock; the first block
- * takes the whole mempool. Invoices whose payments gained a confirmation that matters are marked
- * due for the scheduler.
+ * takes the whole mempool. Every invoice with a payment that had fewer than the confirmations
+ * that can still matter before these blocks is marked due for the scheduler, however many
+ * blocks the batch holds.
  */
 async function mine(ctx: EngineContext, plan: (tip: Block) => MiningPlan): Promise<Block[]> {
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(${MINING_LOCK})`.execute(trx);
-    let previous = await tip(trx);
+    const before = await tip(trx);
+    let previous = before;
     const { count, times } = plan(previous);
     if (count < 1) return [];
     const mempool = await trx
@@ -95,7 +97,8 @@ async function mine(ctx: EngineContext, plan: (tip: Block) => MiningPlan): Promi
         eb
           .selectFrom('chain_transactions')
           .select('invoice_id')
-          .where('block_height', '>', previous.height - COMPLETE_CONFIRMATIONS)
+          // Mined at or below this height, a payment already had every confirmation that matters.
+          .where('block_height', '>', before.height - COMPLETE_CONFIRMATIONS)
           .where('invoice_id', 'is not', null)
           .$narrowType<{ invoice_id: string }>(),
       )
