@@ -20,6 +20,7 @@ import type { EngineContext } from './engine/context.js';
 import { ensureDefaultMerchant } from './engine/merchants.js';
 import { TOKEN_READ_TABLES } from './engine/tokens.js';
 import { createApp } from './http/app.js';
+import { answerClientError } from './http/client-errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { startScheduler } from './scheduler/scheduler.js';
 import { startDeliveryWorker, type DeliveryWorker } from './webhooks/worker.js';
@@ -116,6 +117,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
     const app = createApp({ engine, sandbox, publicUrl: () => publicUrl });
     const serve = async (server: Server, port: number) => {
+      server.on('clientError', answerClientError);
       const address = await listen(server, port, config.host);
       stoppers.push(() => drain(server));
       return address.port;

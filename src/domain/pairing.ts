@@ -4,6 +4,9 @@ import { FACADES, isFacade, type Facade } from './facades.js';
 export const PAIRING_CODE_TTL_MS = 24 * 60 * 60 * 1000;
 
 export const LABEL_MAX_LENGTH = 60;
+
+export const TOKEN_STATUSES = ['pending', 'active', 'revoked'] as const;
+export type TokenStatus = (typeof TOKEN_STATUSES)[number];
 const LABEL_PATTERN = /^[A-Za-z0-9 _.\-]+$/;
 const PAIRING_CODE_PATTERN = /^[A-Za-z0-9]{7}$/;
 

@@ -5,6 +5,16 @@ import { invalidParam } from '../errors.js';
 import { findCurrency, fixtures } from '../fixtures.js';
 import type { EngineContext } from './context.js';
 
+/**
+ * Bounds of a rate, in units of the currency per BTC. Below the lower one, ordinary prices
+ * would ask for more bitcoin than exists (at 0.0001, a price of 2,100 is all 21 million BTC);
+ * above the upper one, a satoshi would be worth more than ten million units.
+ */
+const MIN_RATE = '0.0001';
+const MAX_RATE = '1000000000000000';
+/** A rate given as a string is a plain decimal ("65000.5"), not hexadecimal or an exponent. */
+const DECIMAL = /^\d+(\.\d+)?$/;
+
 /** Units of each currency per 1 BTC. */
 export type BtcRates = Map<string, Decimal>;
 
@@ -64,8 +74,12 @@ export async function updateRates(ctx: EngineContext, body: Record<string, unkno
     } catch {
       throw invalidParam('unmapped', `Rate for ${code} must be a positive number`);
     }
-    if ((typeof value !== 'number' && typeof value !== 'string') || !rate.isFinite() || rate.lte(0) || rate.gt('1e15')) {
+    const readable = typeof value === 'number' || (typeof value === 'string' && DECIMAL.test(value));
+    if (!readable || !rate.isFinite() || rate.lte(0)) {
       throw invalidParam('unmapped', `Rate for ${code} must be a positive number`);
+    }
+    if (rate.lt(MIN_RATE) || rate.gt(MAX_RATE)) {
+      throw invalidParam('unmapped', `Rate for ${code} must be from ${MIN_RATE} to ${MAX_RATE} ${code} per BTC`);
     }
     return { code, rate: rate.toString(), updated_at: now };
   });

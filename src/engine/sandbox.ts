@@ -60,8 +60,9 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks
       return getInvoice(ctx.db, merchantId, invoiceId);
     },
 
-    /** The delivery log, newest first. */
+    /** The delivery log, newest first; an unknown invoice is refused rather than showing nothing. */
     async webhookLog(filter: { invoiceId?: string; limit?: number } = {}) {
+      if (filter.invoiceId !== undefined) await findInvoice(ctx.db, filter.invoiceId);
       const deliveries = await listDeliveries(ctx.db, { invoiceId: filter.invoiceId, limit: filter.limit ?? 200 });
       return { deliveries, attempts: await attemptsOf(ctx.db, deliveries.map((d) => d.id)) };
     },

@@ -10,11 +10,13 @@ import {
   PAIRING_CODE_TTL_MS,
   pairingCodeProblem,
   PairingRuleError,
+  TOKEN_STATUSES,
+  type TokenStatus,
 } from '../domain/pairing.js';
 import { isValidSin } from '../crypto/sin.js';
-import { legacyError } from '../errors.js';
+import { invalidParam, legacyError } from '../errors.js';
 import type { EngineContext } from './context.js';
-import { defaultMerchant, resolveMerchant } from './merchants.js';
+import { defaultMerchant, getMerchant, resolveMerchant } from './merchants.js';
 
 export type Token = Selectable<TokensTable>;
 
@@ -211,10 +213,17 @@ export async function activeTokensForSin(db: Db, sin: string): Promise<Token[]> 
     .execute();
 }
 
+/** Tokens, newest first; an unknown status or merchant is refused rather than matching nothing. */
 export async function listTokens(db: Db, filter: { merchantId?: string; status?: string } = {}): Promise<Token[]> {
   let query = db.selectFrom('tokens').selectAll().orderBy('seq', 'desc');
-  if (filter.merchantId) query = query.where('merchant_id', '=', filter.merchantId);
-  if (filter.status) query = query.where('status', '=', filter.status as Token['status']);
+  if (filter.merchantId) query = query.where('merchant_id', '=', (await getMerchant(db, filter.merchantId)).id);
+  if (filter.status) {
+    const status = filter.status;
+    if (!(TOKEN_STATUSES as readonly string[]).includes(status)) {
+      throw invalidParam('unmapped', `Invalid parameter status: must be one of ${TOKEN_STATUSES.join(', ')}`);
+    }
+    query = query.where('status', '=', status as TokenStatus);
+  }
   return query.execute();
 }
 

@@ -10,9 +10,10 @@ import { refundsRoutes } from './bitpay/refunds.js';
 import { tokensRoutes } from './bitpay/tokens.js';
 import type { AppContext, AppState } from './context.js';
 import { cors } from './cors.js';
-import { errorBody, errorMapper, methodErrors } from './errors.js';
+import { errorBody, errorMapper, methodErrors, unreadableBody } from './errors.js';
+import { createSandboxKey } from './sandbox/guard.js';
 import { sandboxRoutes } from './sandbox/routes.js';
-import { refuseUnstorableUrl } from './validate.js';
+import { refuseUnacceptableBody, refuseUnstorableUrl } from './validate.js';
 import { checkoutRoutes } from './web/checkout.js';
 import { dashboardRoutes } from './web/dashboard.js';
 import { modalScriptRoutes } from './web/modal.js';
@@ -78,19 +79,24 @@ export function createApp({ engine, sandbox, publicUrl }: AppDependencies): Koa<
     // SDKs send application/json; a body with any other non-form type is still read as JSON
     // so that it is either understood or refused with a clear error, never silently dropped.
     detectJSON: (ctx) => !ctx.request.is('urlencoded', 'multipart'),
+    onerror: (error) => {
+      throw unreadableBody(error);
+    },
   });
   // Most GETs have no body at all: nothing to read or parse.
   app.use((ctx, next) => (hasBody(ctx) ? parseBody(ctx, next) : next()));
+  app.use(refuseUnacceptableBody);
   const root = new Router<AppState>();
   const auth = { engine, publicUrl };
+  const sandboxKey = createSandboxKey(engine.config.sandboxToken);
   for (const router of [
     tokensRoutes(engine, publicUrl),
     invoicesRoutes(engine, sandbox, auth),
     refundsRoutes(engine, auth),
     publicRoutes(engine),
-    sandboxRoutes(engine, sandbox),
-    checkoutRoutes(engine, sandbox),
-    dashboardRoutes(engine, sandbox),
+    sandboxRoutes(engine, sandbox, sandboxKey),
+    checkoutRoutes(engine, sandbox, sandboxKey),
+    dashboardRoutes(engine, sandbox, sandboxKey),
     modalScriptRoutes(),
   ]) {
     root.use(router.routes());

@@ -1,9 +1,17 @@
 import type { Context, Next } from 'koa';
-import { AppError } from '../errors.js';
+import { AppError, type ErrorResource } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 const METHOD_PREFIX: Record<string, string> = { POST: '01', GET: '02', PUT: '03', DELETE: '04' };
 const RESOURCE_DIGITS = { unmapped: '00', invoice: '01', refund: '02' } as const;
+
+/** The resource a path addresses, for errors raised before a route has run (`/invoices/…` → invoice). */
+export function resourceOfPath(path: string): ErrorResource {
+  const first = /^\/([^/]*)/.exec(path)?.[1]?.toLowerCase();
+  if (first === 'invoices') return 'invoice';
+  if (first === 'refunds') return 'refund';
+  return 'unmapped';
+}
 
 /** BitPay's six-digit code: method (01 POST, 02 GET, 03 PUT, 04 DELETE), resource, error. */
 export function errorCode(method: string, error: AppError): string {
@@ -45,6 +53,21 @@ function fromHttpError(error: HttpLikeError): AppError | null {
 }
 
 /**
+ * A body the parser could not read: its own HTTP errors (too large, malformed JSON, an
+ * unsupported encoding) stay as they are; anything else (a body that is not the gzip or br
+ * its Content-Encoding says) is the client's fault too, never a 500.
+ */
+export function unreadableBody(error: unknown): unknown {
+  const status = (error as HttpLikeError).status ?? (error as HttpLikeError).statusCode;
+  if (typeof status === 'number') return error;
+  return new AppError(`The body could not be decoded as its Content-Encoding says: ${(error as Error).message ?? 'unreadable'}`, {
+    status: 400,
+    resource: 'unmapped',
+    suffix: '02',
+  });
+}
+
+/**
  * The one place a failure becomes a response: always JSON in BitPay's shape, never a stack
  * trace. Unexpected faults are logged with the request id and answered 500.
  */
@@ -75,14 +98,17 @@ export function errorMapper(logger: Logger) {
 
 /**
  * The router answers a known path with an unsupported method by setting 405 (or 501 for a
- * method it does not know) and an Allow header, without a body; this gives it one.
+ * method it does not know, such as TRACE) and an Allow header, without a body; and an OPTIONS
+ * request with 200 and no body. All three become a 405 with a JSON body. (OPTIONS on BitPay's
+ * paths never gets here: http/cors.ts answers it as a CORS preflight, 204.)
  */
 export async function methodErrors(ctx: Context, next: Next): Promise<void> {
   await next();
-  if (ctx.status !== 405 && ctx.status !== 501) return;
+  const bareOptions = ctx.method === 'OPTIONS' && ctx.status === 200 && !ctx.body;
+  if (ctx.status !== 405 && ctx.status !== 501 && !bareOptions) return;
   const allowed = ctx.response.get('Allow');
   const error = new AppError(`Method ${ctx.method} is not allowed on ${ctx.path}${allowed ? `; allowed: ${allowed}` : ''}`, {
-    status: ctx.status,
+    status: 405,
     resource: 'unmapped',
     suffix: '01',
   });

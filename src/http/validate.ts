@@ -3,6 +3,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormatsModule from 'ajv-formats';
 import type { Next } from 'koa';
 import { invalidParam, missingParam, type ErrorResource } from '../errors.js';
+import { resourceOfPath } from './errors.js';
 import type { AppContext } from './context.js';
 
 const SCHEMAS_DIR = new URL('../../schemas/', import.meta.url);
@@ -78,18 +79,29 @@ export function unstorable(text: string): boolean {
   return text.includes('\u0000') || !text.isWellFormed();
 }
 
-/** The first unstorable string (or key) anywhere in the value, as a field path. */
-function findUnstorable(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return unstorable(value) ? path : null;
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const found = findUnstorable(item, `${path}/${i}`);
-      if (found !== null) return found;
+/** Deeper than this, a request body is refused: no field of any resource nests so far. */
+export const MAX_BODY_DEPTH = 32;
+
+/**
+ * What no route may receive: the path of the first string (or key) PostgreSQL cannot store,
+ * or the top-level field under which a value nests deeper than MAX_BODY_DEPTH. Walks with its own stack, so no
+ * depth of nesting can overflow the call stack.
+ */
+export function findUnacceptable(value: unknown): { path: string; problem: string } | null {
+  const pending: { value: unknown; path: string; depth: number }[] = [{ value, path: '', depth: 0 }];
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    const { value: current, path, depth } = item;
+    if (typeof current === 'string') {
+      if (unstorable(current)) return { path, problem: 'contains a NUL character or invalid Unicode' };
+      continue;
     }
-  } else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const found = unstorable(key) ? `${path}/${key}` : findUnstorable(item, `${path}/${key}`);
-      if (found !== null) return found;
+    if (!current || typeof current !== 'object') continue;
+    if (depth >= MAX_BODY_DEPTH) return { path: path.split('/').slice(0, 2).join('/'), problem: `is nested more than ${MAX_BODY_DEPTH} levels deep` };
+    const entries = Array.isArray(current) ? current.map((v, i) => [String(i), v] as const) : Object.entries(current);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i] as readonly [string, unknown];
+      if (unstorable(key)) return { path: `${path}/${key}`, problem: 'contains a NUL character or invalid Unicode' };
+      pending.push({ value: child, path: `${path}/${key}`, depth: depth + 1 });
     }
   }
   return null;
@@ -106,8 +118,6 @@ function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
  */
 export function validated<T>(schemaId: string, resource: ErrorResource, input: Record<string, unknown>): T {
   const value = withoutNulls(input);
-  const bad = findUnstorable(value, '');
-  if (bad !== null) throw invalidParam(resource, `Invalid parameter ${fieldName(bad)}: contains a NUL character or invalid Unicode`);
   const validate = validatorFor(schemaId);
   if (!validate(value)) {
     const error = (validate.errors as ErrorObject[])[0] as ErrorObject;
@@ -136,6 +146,20 @@ export async function refuseUnstorableUrl(ctx: AppContext, next: Next): Promise<
     if ([name, ...([] as unknown[]).concat(value)].some((v) => typeof v === 'string' && unstorable(v))) {
       throw invalidParam('unmapped', `Invalid parameter ${name}: contains a NUL character or invalid Unicode`);
     }
+  }
+  await next();
+}
+
+/**
+ * Refuses a request body that carries what no stored value can, or that nests absurdly deep,
+ * before any route sees it: every route, validated or not, gets only storable bodies. The
+ * error names the field, in the code of the resource the path addresses.
+ */
+export async function refuseUnacceptableBody(ctx: AppContext, next: Next): Promise<void> {
+  const bad = findUnacceptable(ctx.request.body);
+  if (bad !== null) {
+    const field = bad.path === '' ? 'body' : fieldName(bad.path);
+    throw invalidParam(resourceOfPath(ctx.path), `Invalid parameter ${field}: ${bad.problem}`);
   }
   await next();
 }

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import elliptic from 'elliptic';
 import { Models } from 'bitpay-sdk';
@@ -6,6 +7,7 @@ import { newKey, pairClient, rawRequest, sdkClient, sign, type TestKey } from '.
 import { startCliServer } from '../support/cli.js';
 import { startTestEmulator, type Emulator } from '../support/emulator.js';
 import { eventually, withDurableStorage } from '../support/postgres.js';
+import { httpRequest, socketRequest, type RawResponse } from '../support/raw-http.js';
 
 type Json = Record<string, any>;
 interface Case {
@@ -20,6 +22,7 @@ interface Case {
 
 /** A BitPay-shaped error: coded `{status, code, data, error}` or legacy `{error}`. */
 function expectBitPayError(response: { status: number; json: any; text: string }, name: string): void {
+  if (response.status === 0) throw new Error(`${name}: no HTTP answer at all`);
   expect(response.status, `${name}: status`).to.be.within(400, 499);
   expect(response.json, `${name}: JSON body, got ${response.text.slice(0, 200)}`).to.be.an('object');
   expect(response.json.error, `${name}: error message`).to.be.a('string').and.not.equal('');
@@ -160,6 +163,113 @@ describe('hardening: a corpus of bad requests', function () {
     expect(({} as Json).polluted).to.equal(undefined);
     const health = await rawRequest(emu, 'POST', 'invoices', { body: { token: posToken, price: 1, currency: 'USD' } });
     expect(health.status).to.equal(200);
+  });
+
+  /** Requests below what fetch can send, or that Node's parser refuses before the app sees them. */
+  function lowLevelCorpus(): { name: string; send: () => Promise<RawResponse> }[] {
+    const cases: { name: string; send: () => Promise<RawResponse> }[] = [];
+    const json = { 'content-type': 'application/json' };
+    const send = (name: string, method: string, path: string, body?: string | Buffer, headers: Record<string, string> = json) =>
+      cases.push({ name, send: () => httpRequest(emu.url, method, path, { headers, ...(body !== undefined ? { body } : {}) }) });
+    const invoice = (extra: string) => `{"token":"${posToken}","price":5,"currency":"USD"${extra}}`;
+
+    // Nesting deep enough to overflow a recursive walk, in every kind of field.
+    const deepObject = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    const deepArray = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    for (const field of ['buyer', 'itemizedDetails', 'posData', 'unknownField']) {
+      send(`10,000-deep object in ${field}`, 'POST', '/invoices', invoice(`,"${field}":${deepObject}`));
+      send(`10,000-deep array in ${field}`, 'POST', '/invoices', invoice(`,"${field}":${deepArray}`));
+    }
+    for (const path of ['/sandbox/merchants', '/sandbox/pairing-codes', '/sandbox/clock', '/sandbox/blocks', '/tokens', '/refunds']) {
+      send(`10,000-deep object to ${path}`, 'POST', path, `{"name":${deepObject}}`);
+    }
+    send('33-deep buyer', 'POST', '/invoices', invoice(`,"buyer":${'{"a":'.repeat(33)}1${'}'.repeat(33)}`));
+
+    // NUL and lone surrogates in strings and keys, on validated and unvalidated routes alike.
+    for (const [path, body] of [
+      ['/sandbox/merchants', '{"name":"a\\u0000b"}'],
+      ['/sandbox/pairing-codes', '{"facade":"pos","label":"a\\u0000b"}'],
+      ['/sandbox/pairing-codes', '{"facade":"pos","merchantId":"a\\u0000b"}'],
+      [`/sandbox/invoices/${invoiceId}/payments`, '{"amount":"0.0001\\u0000"}'],
+      ['/sandbox/clock', '{"advance":"1m\\u0000"}'],
+      ['/sandbox/rates', '{"BTC":{"US\\u0000D":1}}'],
+      ['/tokens', '{"id":"T\\u0000","facade":"pos"}'],
+      ['/invoices', invoice(',"buyer":{"name":"a\\u0000b"}')],
+      ['/invoices', invoice(',"buyer":{"na\\u0000me":"x"}')],
+      ['/invoices', invoice(',"orderId":"\\ud800"')],
+      ['/refunds', `{"token":"${merchantToken}","invoiceId":"a\\u0000","amount":1}`],
+    ] as const) {
+      send(`NUL or lone surrogate to ${path}: ${body.slice(0, 50)}`, path === '/sandbox/rates' ? 'PUT' : 'POST', path, body);
+    }
+    send('NUL in a form body', 'POST', '/dashboard/login', 'token=a%00b&next=/dashboard', { 'content-type': 'application/x-www-form-urlencoded' });
+
+    // Content-Encoding that the body does not match, or that nobody supports.
+    for (const encoding of ['gzip', 'br', 'deflate', 'x-gzip', 'compress', 'identity, gzip', 'bogus']) {
+      send(`Content-Encoding ${encoding} with a plain body`, 'POST', '/invoices', invoice(''), { ...json, 'content-encoding': encoding });
+      send(`Content-Encoding ${encoding} to the sandbox`, 'POST', '/sandbox/merchants', '{"name":"x"}', { ...json, 'content-encoding': encoding });
+    }
+    send('truncated gzip', 'POST', '/invoices', gzipSync(invoice('')).subarray(0, 12), { ...json, 'content-encoding': 'gzip' });
+    send('gzip bomb over the limit', 'POST', '/sandbox/merchants', gzipSync(`{"name":"${'x'.repeat(3_000_000)}"}`), { ...json, 'content-encoding': 'gzip' });
+
+    // Methods the routes do not serve, known and unknown to Node's parser.
+    for (const method of ['TRACE', 'PROPFIND', 'MKCOL', 'PATCH', 'LOCK', 'PURGE', 'SEARCH']) {
+      for (const path of ['/invoices', `/invoices/${invoiceId}`, '/sandbox/blocks', '/sandbox/reset', '/dashboard', '/rates', '/tokens']) send(`${method} ${path}`, method, path);
+    }
+    for (const path of ['/sandbox/blocks', '/sandbox/reset', '/dashboard', '/dashboard/chain', '/api-access-request']) send(`OPTIONS ${path}`, 'OPTIONS', path);
+    for (const method of ['BREW', 'GETS', 'G-T']) {
+      cases.push({ name: `method ${method} unknown to Node`, send: () => socketRequest(emu.url, `${method} /invoices HTTP/1.1\r\nHost: x\r\n\r\n`) });
+    }
+
+    // Headers over Node's 16 KB limit, in one header or many; and broken framing.
+    cases.push({ name: 'one 20 KB header', send: () => httpRequest(emu.url, 'GET', '/rates', { headers: { 'x-big': 'a'.repeat(20_000) } }) });
+    cases.push({ name: '400 headers of 60 bytes', send: () => httpRequest(emu.url, 'POST', '/sandbox/reset', { headers: Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`x-h${i}`, 'b'.repeat(60)])) }) });
+    cases.push({ name: 'a 20 KB path', send: () => httpRequest(emu.url, 'GET', `/invoices/${'x'.repeat(20_000)}`) });
+    cases.push({ name: 'a broken Content-Length', send: () => socketRequest(emu.url, 'POST /invoices HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n{}') });
+    cases.push({ name: 'a request line without a version', send: () => socketRequest(emu.url, 'GET /invoices\r\n\r\n') });
+
+    // Nonsense the sandbox used to accept.
+    const put = (name: string, body: string) => send(name, 'PUT', '/sandbox/rates', body);
+    put('a rate of 1e-300', '{"BTC":{"USD":1e-300}}');
+    put('a rate of 0.00001', '{"BTC":{"USD":0.00001}}');
+    put('a rate of 1e16', '{"BTC":{"USD":1e16}}');
+    put('a hexadecimal rate', '{"BTC":{"USD":"0x10"}}');
+    put('an exponent rate string', '{"BTC":{"USD":"1e5"}}');
+    for (const query of ['status=bogus', 'status=ACTIVE', 'status=active&status=revoked', 'merchantId=nope', 'merchantId=a&merchantId=b']) send(`tokens ?${query}`, 'GET', `/sandbox/tokens?${query}`);
+    for (const query of ['invoiceId=nope', 'invoiceId=a&invoiceId=b', 'limit=1&limit=2', 'limit=0']) send(`webhooks ?${query}`, 'GET', `/sandbox/webhooks?${query}`);
+    for (const [path, body] of [
+      [`/sandbox/invoices/${invoiceId}/payments`, '{"amout":"0.1"}'],
+      [`/sandbox/invoices/${invoiceId}/expire`, '{"now":true}'],
+      ['/sandbox/blocks', '{"cout":6}'],
+      ['/sandbox/clock', '{"advance":"1m","by":"me"}'],
+      ['/sandbox/reset', '{"keepToken":true}'],
+      ['/sandbox/merchants', '{"name":"x","speed":"high"}'],
+      ['/sandbox/pairing-codes', '{"facade":"pos","requireAuthentication":true}'],
+    ] as const) {
+      send(`a misspelt field to ${path}: ${body}`, 'POST', path, body);
+    }
+    return cases;
+  }
+
+  it('answers depth, NUL, encodings, methods, header sizes and sandbox nonsense with JSON errors, and changes nothing', async () => {
+    const snapshot = async () => {
+      const get = async (path: string) => (await httpRequest(emu.url, 'GET', path)).json;
+      return {
+        tokens: (await get('/sandbox/tokens')).length,
+        merchants: await get('/sandbox/merchants'),
+        height: (await get('/sandbox/blocks')).height,
+        invoice: (await get(`/sandbox/invoices/${invoiceId}`)).invoice,
+        usd: (await get('/rates/BTC/USD')).data.rate,
+      };
+    };
+    const before = await snapshot();
+    const cases = lowLevelCorpus();
+    expect(cases.length).to.be.at.least(120);
+    for (const c of cases) {
+      const response = await c.send();
+      expectBitPayError(response, c.name);
+      expect(response.status, c.name).not.to.equal(501);
+    }
+    expect(await snapshot()).to.deep.equal(before);
   });
 
   it('stores hostile but valid text exactly, without interpreting it', async () => {

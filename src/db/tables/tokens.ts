@@ -2,7 +2,9 @@ import type { Generated } from 'kysely';
 
 import type { Facade } from '../../domain/facades.js';
 
-export type TokenStatus = 'pending' | 'active' | 'revoked';
+import type { TokenStatus } from '../../domain/pairing.js';
+
+export type { TokenStatus };
 
 export interface TokensTable {
   token: string;

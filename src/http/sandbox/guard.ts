@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Next } from 'koa';
 import { legacyError } from '../../errors.js';
 import type { AppContext } from '../context.js';
+import { createLoginThrottle, type LoginThrottle } from '../login-throttle.js';
 
 function sameSecret(a: string, b: string): boolean {
   const left = Buffer.from(a);
@@ -15,10 +16,42 @@ export function presentedSandboxToken(ctx: AppContext): string | null {
   return match?.[1]?.trim() ?? null;
 }
 
-export function hasSandboxAccess(ctx: AppContext, sandboxToken: string | null): boolean {
-  if (sandboxToken === null) return true;
+/** SANDBOX_TOKEN, and the one place a presented token is compared with it. */
+export interface SandboxKey {
+  /** null: the emulator is open to everyone on its loopback address. */
+  readonly token: string | null;
+  /**
+   * Whether `presented` is SANDBOX_TOKEN. Wrong guesses are counted per client address; while
+   * an address must wait (see login-throttle.ts), this answers 429 with Retry-After instead.
+   */
+  matches(ctx: AppContext, presented: string): boolean;
+}
+
+export function createSandboxKey(token: string | null, throttle: LoginThrottle = createLoginThrottle()): SandboxKey {
+  return {
+    token,
+    matches(ctx, presented) {
+      if (token === null) return true;
+      const wait = throttle.waitMs(ctx.ip);
+      if (wait > 0) {
+        const seconds = Math.ceil(wait / 1000);
+        ctx.set('Retry-After', String(seconds));
+        throw legacyError(429, `Too many wrong SANDBOX_TOKEN attempts from this address: try again in ${seconds} s`);
+      }
+      if (sameSecret(presented, token)) {
+        throttle.succeeded(ctx.ip);
+        return true;
+      }
+      throttle.failed(ctx.ip);
+      return false;
+    },
+  };
+}
+
+export function hasSandboxAccess(ctx: AppContext, key: SandboxKey): boolean {
+  if (key.token === null) return true;
   const presented = presentedSandboxToken(ctx);
-  return presented !== null && sameSecret(presented, sandboxToken);
+  return presented !== null && key.matches(ctx, presented);
 }
 
 /**
@@ -40,10 +73,10 @@ export function requestOrigin(ctx: AppContext): 'same-origin' | 'cross-site' | '
  * a browser sends from another origin are refused even on an open emulator, so that a web page
  * cannot reset or drive the sandbox of the developer visiting it.
  */
-export function sandboxGuard(sandboxToken: string | null) {
+export function sandboxGuard(key: SandboxKey) {
   return async function guard(ctx: AppContext, next: Next): Promise<void> {
     if (requestOrigin(ctx) === 'cross-site') throw legacyError(403, 'Cross-site request refused');
-    if (!hasSandboxAccess(ctx, sandboxToken)) {
+    if (!hasSandboxAccess(ctx, key)) {
       throw legacyError(401, 'The sandbox API requires Authorization: Bearer <SANDBOX_TOKEN>');
     }
     await next();

@@ -11,7 +11,9 @@ import { approvePairingCode, createPairingCode, listTokens, revokeToken } from '
 import { invalidParam } from '../../errors.js';
 import { presentRefund } from '../bitpay/presenters/refund.js';
 import { bodyOf, requestBaseUrl, type AppState } from '../context.js';
-import { sandboxGuard } from './guard.js';
+import { guardedRoutes } from '../guarded-routes.js';
+import { sandboxGuard, type SandboxKey } from './guard.js';
+import { queryParam, sandboxBody } from './input.js';
 import {
   presentSandboxBlock,
   presentSandboxDelivery,
@@ -47,56 +49,57 @@ function instantMs(value: unknown): number {
 }
 
 /** The sandbox control API: not part of BitPay; the dashboard, checkout page and CLI use it. */
-export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox): Router<AppState> {
+export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, key: SandboxKey): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/sandbox' });
-  router.use(sandboxGuard(engine.config.sandboxToken));
+  const routes = guardedRoutes(router, sandboxGuard(key));
 
-  router.get('/merchants', async (ctx) => {
+  routes.get('/merchants', async (ctx) => {
     ctx.body = (await listMerchants(engine.db)).map(presentSandboxMerchant);
   });
 
-  router.post('/merchants', async (ctx) => {
-    ctx.body = presentSandboxMerchant(await createMerchant(engine, bodyOf(ctx)));
+  routes.post('/merchants', async (ctx) => {
+    ctx.body = presentSandboxMerchant(await createMerchant(engine, sandboxBody(ctx, 'name')));
   });
 
-  router.post('/pairing-codes', async (ctx) => {
-    ctx.body = presentSandboxToken(await createPairingCode(engine, bodyOf(ctx)));
+  routes.post('/pairing-codes', async (ctx) => {
+    ctx.body = presentSandboxToken(await createPairingCode(engine, sandboxBody(ctx, 'facade', 'label', 'requireAuth', 'merchantId')));
   });
 
-  router.post('/pairing-codes/:code/approve', async (ctx) => {
-    ctx.body = presentSandboxToken(await approvePairingCode(engine, ctx.params.code as string, bodyOf(ctx).merchantId));
+  routes.post('/pairing-codes/:code/approve', async (ctx) => {
+    ctx.body = presentSandboxToken(await approvePairingCode(engine, ctx.params.code as string, sandboxBody(ctx, 'merchantId').merchantId));
   });
 
-  router.get('/tokens', async (ctx) => {
-    const merchantId = typeof ctx.query.merchantId === 'string' ? ctx.query.merchantId : undefined;
-    const status = typeof ctx.query.status === 'string' ? ctx.query.status : undefined;
-    ctx.body = (await listTokens(engine.db, { merchantId, status })).map(presentSandboxToken);
+  routes.get('/tokens', async (ctx) => {
+    const filter = { merchantId: queryParam(ctx, 'merchantId'), status: queryParam(ctx, 'status') };
+    ctx.body = (await listTokens(engine.db, filter)).map(presentSandboxToken);
   });
 
-  router.delete('/tokens/:token', async (ctx) => {
+  routes.delete('/tokens/:token', async (ctx) => {
     ctx.body = presentSandboxToken(await revokeToken(engine, ctx.params.token as string));
   });
 
-  router.put('/rates', async (ctx) => {
+  routes.put('/rates', async (ctx) => {
     const rates = await updateRates(engine, bodyOf(ctx));
     ctx.body = { BTC: Object.fromEntries([...rates].map(([code, rate]) => [code, rate.toNumber()])) };
   });
 
-  router.get('/invoices/:id', async (ctx) => {
+  routes.get('/invoices/:id', async (ctx) => {
     const { invoice, events, chain, refunds } = await sandbox.invoiceDetails(ctx.params.id as string);
     ctx.body = presentSandboxInvoice(invoice, events, chain, refunds, requestBaseUrl(ctx, engine.config.publicUrl), engine.clock.now());
   });
 
-  router.post('/invoices/:id/payments', async (ctx) => {
-    const { transaction, invoice } = await sandbox.pay(ctx.params.id as string, bodyOf(ctx));
+  routes.post('/invoices/:id/payments', async (ctx) => {
+    const { transaction, invoice } = await sandbox.pay(ctx.params.id as string, sandboxBody(ctx, 'amount', 'percent', 'rbf'));
     ctx.body = { ...presentSandboxTransaction(transaction, (await tip(engine.db)).height), invoice: invoiceSummary(invoice) };
   });
 
-  router.post('/invoices/:id/expire', async (ctx) => {
+  routes.post('/invoices/:id/expire', async (ctx) => {
+    sandboxBody(ctx);
     ctx.body = invoiceSummary(await sandbox.expire(ctx.params.id as string));
   });
 
-  router.post('/transactions/:txid/double-spend', async (ctx) => {
+  routes.post('/transactions/:txid/double-spend', async (ctx) => {
+    sandboxBody(ctx);
     const { transaction, invoice } = await sandbox.doubleSpend(ctx.params.txid as string);
     ctx.body = {
       ...presentSandboxTransaction(transaction, (await tip(engine.db)).height),
@@ -104,19 +107,21 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox): Router<A
     };
   });
 
-  router.post('/refunds/:id/address', async (ctx) => {
-    ctx.body = presentRefund(await sandbox.refundAddress(ctx.params.id as string, bodyOf(ctx).address));
+  routes.post('/refunds/:id/address', async (ctx) => {
+    ctx.body = presentRefund(await sandbox.refundAddress(ctx.params.id as string, sandboxBody(ctx, 'address').address));
   });
 
-  router.post('/refunds/:id/complete', async (ctx) => {
+  routes.post('/refunds/:id/complete', async (ctx) => {
+    sandboxBody(ctx);
     ctx.body = presentRefund(await sandbox.completeRefund(ctx.params.id as string));
   });
 
-  router.post('/refunds/:id/fail', async (ctx) => {
+  routes.post('/refunds/:id/fail', async (ctx) => {
+    sandboxBody(ctx);
     ctx.body = presentRefund(await sandbox.failRefund(ctx.params.id as string));
   });
 
-  router.get('/blocks', async (ctx) => {
+  routes.get('/blocks', async (ctx) => {
     const { blocks, mempool, tipHeight } = await recentChain(engine.db, 20);
     ctx.body = {
       height: tipHeight,
@@ -125,17 +130,17 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox): Router<A
     };
   });
 
-  router.post('/blocks', async (ctx) => {
-    const { count = 1 } = bodyOf(ctx);
+  routes.post('/blocks', async (ctx) => {
+    const { count = 1 } = sandboxBody(ctx, 'count');
     ctx.body = (await sandbox.mine(count as number)).map(presentSandboxBlock);
   });
 
-  router.get('/clock', (ctx) => {
+  routes.get('/clock', (ctx) => {
     ctx.body = { mode: engine.clock.mode, now: engine.clock.now(), iso: new Date(engine.clock.now()).toISOString() };
   });
 
-  router.post('/clock', async (ctx) => {
-    const body = bodyOf(ctx);
+  routes.post('/clock', async (ctx) => {
+    const body = sandboxBody(ctx, 'advance', 'set');
     if ((body.advance === undefined) === (body.set === undefined)) {
       throw invalidParam('unmapped', 'Send {"advance": "15m"} or {"set": <ms or ISO time>}');
     }
@@ -143,20 +148,22 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox): Router<A
     ctx.body = { mode: engine.clock.mode, now, iso: new Date(now).toISOString() };
   });
 
-  router.get('/webhooks', async (ctx) => {
-    const invoiceId = typeof ctx.query.invoiceId === 'string' && ctx.query.invoiceId !== '' ? ctx.query.invoiceId : undefined;
-    const limit = ctx.query.limit === undefined ? 200 : Number(ctx.query.limit);
+  routes.get('/webhooks', async (ctx) => {
+    const invoiceId = queryParam(ctx, 'invoiceId');
+    const limitParam = queryParam(ctx, 'limit');
+    const limit = limitParam === undefined ? 200 : Number(limitParam);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalidParam('unmapped', 'limit must be an integer from 1 to 1000');
     const { deliveries, attempts } = await sandbox.webhookLog({ invoiceId, limit });
     ctx.body = deliveries.map((d) => presentSandboxDelivery(d, attempts.get(d.id) ?? []));
   });
 
-  router.post('/webhooks/:id/redeliver', async (ctx) => {
+  routes.post('/webhooks/:id/redeliver', async (ctx) => {
+    sandboxBody(ctx);
     ctx.body = presentSandboxDelivery(await sandbox.redeliver(ctx.params.id as string), []);
   });
 
-  router.post('/reset', async (ctx) => {
-    const { keepTokens } = bodyOf(ctx);
+  routes.post('/reset', async (ctx) => {
+    const { keepTokens } = sandboxBody(ctx, 'keepTokens');
     if (keepTokens !== undefined && typeof keepTokens !== 'boolean') throw invalidParam('unmapped', 'keepTokens must be true or false');
     await sandbox.reset({ keepTokens: keepTokens === true });
     ctx.body = { reset: true, keptTokens: keepTokens === true };

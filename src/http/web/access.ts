@@ -3,7 +3,7 @@ import type { Next } from 'koa';
 import { legacyError } from '../../errors.js';
 import type { AppContext } from '../context.js';
 import { bodyOf } from '../context.js';
-import { hasSandboxAccess, requestOrigin } from '../sandbox/guard.js';
+import { hasSandboxAccess, requestOrigin, type SandboxKey } from '../sandbox/guard.js';
 
 const SESSION_COOKIE = 'bpe_session';
 const CSRF_COOKIE = 'bpe_csrf';
@@ -23,16 +23,33 @@ function same(a: string, b: string): boolean {
  * Whether this browser or client may use the sandbox controls: always on an open emulator
  * (no SANDBOX_TOKEN), else with the bearer token or a session from the login form.
  */
-export function canUseSandbox(ctx: AppContext, sandboxToken: string | null): boolean {
-  if (hasSandboxAccess(ctx, sandboxToken)) return true;
+export function canUseSandbox(ctx: AppContext, key: SandboxKey): boolean {
+  if (key.token === null) return true;
   const session = ctx.cookies.get(SESSION_COOKIE);
-  return sandboxToken !== null && session !== undefined && same(session, sessionValue(sandboxToken));
+  if (session !== undefined && same(session, sessionValue(key.token))) return true;
+  return hasSandboxAccess(ctx, key);
 }
 
-export function startSession(ctx: AppContext, sandboxToken: string, presented: string): boolean {
-  if (!same(presented, sandboxToken)) return false;
-  ctx.cookies.set(SESSION_COOKIE, sessionValue(sandboxToken), { httpOnly: true, sameSite: 'strict', path: '/' });
+/** The login form: a session cookie if `presented` is SANDBOX_TOKEN (wrong guesses are throttled). */
+export function startSession(ctx: AppContext, key: SandboxKey, presented: string): boolean {
+  if (key.token === null || !key.matches(ctx, presented)) return false;
+  ctx.cookies.set(SESSION_COOKIE, sessionValue(key.token), { httpOnly: true, sameSite: 'strict', path: '/' });
   return true;
+}
+
+/**
+ * Where a `next=` or `back=` parameter may send the browser: a path on this server, never
+ * another host (`//other.host/x`, `/\\other.host`, `https://…` fall back to `fallback`).
+ */
+export function localPath(target: unknown, fallback: string): string {
+  if (typeof target !== 'string' || !target.startsWith('/')) return fallback;
+  const base = 'http://emulator.invalid';
+  try {
+    const url = new URL(target, base);
+    return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : fallback;
+  } catch {
+    return fallback;
+  }
 }
 
 export function endSession(ctx: AppContext): void {

@@ -7,6 +7,7 @@ import type { Sandbox } from '../../engine/sandbox.js';
 import { invalidParam, legacyError, missingParam } from '../../errors.js';
 import { presentInvoice } from '../bitpay/presenters/invoice.js';
 import { requestBaseUrl, type AppContext, type AppState } from '../context.js';
+import type { SandboxKey } from '../sandbox/guard.js';
 import { canUseSandbox, csrfProtection, csrfToken } from './access.js';
 import { html, trusted } from './html.js';
 import { page } from './layout.js';
@@ -141,7 +142,7 @@ function checkoutScript(view: CheckoutView) {
 }
 
 /** The hosted checkout page at the invoice `url` (/invoice?id=…) and /i/:id, with its sandbox buttons. */
-export function checkoutRoutes(engine: EngineContext, sandbox: Sandbox): Router<AppState> {
+export function checkoutRoutes(engine: EngineContext, sandbox: Sandbox, key: SandboxKey): Router<AppState> {
   const router = new Router<AppState>();
 
   const load = async (ctx: AppContext, id: unknown): Promise<CheckoutView> => {
@@ -149,7 +150,7 @@ export function checkoutRoutes(engine: EngineContext, sandbox: Sandbox): Router<
     const { invoice, chain, refunds } = await sandbox.invoiceDetails(id);
     const data = presentInvoice(invoice, { facade: 'merchant', publicUrl: requestBaseUrl(ctx, engine.config.publicUrl), now: engine.clock.now(), chain });
     const qr = await QRCode.toString(data.paymentCodes.BTC.BIP21, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
-    return { invoice, refunds, data, qr, sandbox: canUseSandbox(ctx, engine.config.sandboxToken), csrf: csrfToken(ctx), modal: ctx.query.view === 'modal' };
+    return { invoice, refunds, data, qr, sandbox: canUseSandbox(ctx, key), csrf: csrfToken(ctx), modal: ctx.query.view === 'modal' };
   };
 
   const show = async (ctx: AppContext, id: unknown) => {
@@ -181,7 +182,7 @@ export function checkoutRoutes(engine: EngineContext, sandbox: Sandbox): Router<
   router.post('/i/:id/sandbox/:action', csrfProtection, async (ctx) => {
     const action = ACTIONS[ctx.params.action as string];
     if (!action) throw invalidParam('unmapped', `Unknown action ${ctx.params.action}`);
-    if (!canUseSandbox(ctx, engine.config.sandboxToken)) {
+    if (!canUseSandbox(ctx, key)) {
       throw legacyError(401, 'The sandbox controls need SANDBOX_TOKEN: log in at /dashboard/login');
     }
     await action.run(sandbox, ctx.params.id as string);

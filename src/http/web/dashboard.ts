@@ -14,7 +14,9 @@ import { approvePairingCode, createPairingCode, listTokens, revokeToken } from '
 import { AppError } from '../../errors.js';
 import { bodyOf, type AppContext, type AppState } from '../context.js';
 import { presentSandboxDelivery } from '../sandbox/presenters.js';
-import { canUseSandbox, csrfProtection, csrfToken, endSession, startSession } from './access.js';
+import { guardedRoutes } from '../guarded-routes.js';
+import type { SandboxKey } from '../sandbox/guard.js';
+import { canUseSandbox, csrfProtection, csrfToken, endSession, localPath, startSession } from './access.js';
 import { html, type SafeHtml } from './html.js';
 import { page } from './layout.js';
 
@@ -57,17 +59,17 @@ function action(back: (ctx: AppContext) => string, run: (ctx: AppContext, body: 
  * invoices, chain, clock and rates of the sandbox. Open on an open emulator; behind a login
  * (or the bearer token) when SANDBOX_TOKEN is set.
  */
-export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox): Router<AppState> {
+export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox, key: SandboxKey): Router<AppState> {
   const router = new Router<AppState>();
   const { config } = engine;
 
   const requireAccess = async (ctx: AppContext, next: Next) => {
-    if (canUseSandbox(ctx, config.sandboxToken)) return next();
+    if (canUseSandbox(ctx, key)) return next();
     ctx.redirect(`/dashboard/login?next=${encodeURIComponent(ctx.originalUrl)}`);
   };
 
   router.get('/dashboard/login', (ctx) => {
-    const next = typeof ctx.query.next === 'string' && ctx.query.next.startsWith('/') ? ctx.query.next : '/dashboard';
+    const next = localPath(ctx.query.next, '/dashboard');
     render(
       ctx,
       'Log in',
@@ -78,12 +80,15 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox): Router
 
   router.post('/dashboard/login', csrfProtection, (ctx) => {
     const body = bodyOf(ctx);
-    const next = typeof body.next === 'string' && body.next.startsWith('/') ? body.next : '/dashboard';
-    if (config.sandboxToken && typeof body.token === 'string' && startSession(ctx, config.sandboxToken, body.token)) {
-      ctx.redirect(next);
-    } else {
-      ctx.redirect(`/dashboard/login?next=${encodeURIComponent(next)}&error=${encodeURIComponent('Wrong token')}`);
+    const next = localPath(body.next, '/dashboard');
+    let refusal = 'Wrong token';
+    try {
+      if (typeof body.token === 'string' && startSession(ctx, key, body.token)) return ctx.redirect(next);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      refusal = error.message;
     }
+    ctx.redirect(`/dashboard/login?next=${encodeURIComponent(next)}&error=${encodeURIComponent(refusal)}`);
   });
 
   router.post('/dashboard/logout', csrfProtection, (ctx) => {
@@ -91,20 +96,24 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox): Router
     ctx.redirect('/dashboard/login');
   });
 
-  router.use(['/dashboard', '/api-access-request'], async (ctx, next) => {
-    if (ctx.path === '/dashboard/login') return next();
-    return requireAccess(ctx, next);
-  });
-  router.use(['/dashboard', '/api-access-request'], csrfProtection);
+  const routes = guardedRoutes(router, requireAccess, csrfProtection);
 
-  router.get('/dashboard', async (ctx) => {
-    const status = typeof ctx.query.status === 'string' && isInvoiceStatus(ctx.query.status) ? ctx.query.status : undefined;
+  routes.get('/dashboard', async (ctx) => {
+    const requested = typeof ctx.query.status === 'string' ? ctx.query.status : '';
+    const status = isInvoiceStatus(requested) ? requested : undefined;
     const orderId = typeof ctx.query.orderId === 'string' && ctx.query.orderId !== '' ? ctx.query.orderId : undefined;
     const dateStart = typeof ctx.query.dateStart === 'string' && ctx.query.dateStart ? ctx.query.dateStart : '';
     const dateEnd = typeof ctx.query.dateEnd === 'string' && ctx.query.dateEnd ? ctx.query.dateEnd : '';
-    const range = dateStart && dateEnd ? (dateRange(dateStart, dateEnd) ?? {}) : {};
+    const range = dateStart && dateEnd ? dateRange(dateStart, dateEnd) : {};
+    const refusal =
+      requested !== '' && !status
+        ? `Unknown status "${requested}": choose one of ${INVOICE_STATUSES.join(', ')}`
+        : range === null
+          ? 'The dates must be YYYY-MM-DD, the first not after the second'
+          : null;
+    if (refusal !== null) return ctx.redirect(`/dashboard?error=${encodeURIComponent(refusal)}`);
     const [invoices, merchants] = await Promise.all([
-      listInvoices(engine.db, null, { ...range, status, orderId, limit: 100, offset: 0 }),
+      listInvoices(engine.db, null, { ...(range ?? {}), status, orderId, limit: 100, offset: 0 }),
       listMerchants(engine.db),
     ]);
     const merchantName = new Map(merchants.map((m) => [m.id, m.name]));
@@ -129,7 +138,7 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox): Router
     );
   });
 
-  router.get('/dashboard/invoices/:id', async (ctx) => {
+  routes.get('/dashboard/invoices/:id', async (ctx) => {
     const id = ctx.params.id as string;
     const [{ invoice, events, chain, refunds }, log] = await Promise.all([sandbox.invoiceDetails(id), sandbox.webhookLog({ invoiceId: id })]);
     const back = `/dashboard/invoices/${id}`;
@@ -170,39 +179,39 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox): Router
   });
 
   const backTo = (fallback: string) => (ctx: AppContext) =>
-    typeof ctx.query.back === 'string' && ctx.query.back.startsWith('/') ? ctx.query.back : fallback;
+    localPath(ctx.query.back, fallback);
   const invoicePage = (ctx: AppContext) => `/dashboard/invoices/${ctx.params.id}`;
 
-  router.post('/dashboard/invoices/:id/pay', action(invoicePage, async (ctx) => {
+  routes.post('/dashboard/invoices/:id/pay', action(invoicePage, async (ctx) => {
     const { transaction } = await sandbox.pay(ctx.params.id as string);
     return `Paid ${satsToBtc(transaction.amount_sats)} BTC`;
   }));
-  router.post('/dashboard/invoices/:id/expire', action(invoicePage, async (ctx) => {
+  routes.post('/dashboard/invoices/:id/expire', action(invoicePage, async (ctx) => {
     await sandbox.expire(ctx.params.id as string);
     return 'Expired';
   }));
-  router.post('/dashboard/transactions/:txid/double-spend', action(backTo('/dashboard/chain'), async (ctx) => {
+  routes.post('/dashboard/transactions/:txid/double-spend', action(backTo('/dashboard/chain'), async (ctx) => {
     await sandbox.doubleSpend(ctx.params.txid as string);
     return 'Double-spent';
   }));
-  router.post('/dashboard/refunds/:id/address', action(backTo('/dashboard'), async (ctx) => {
+  routes.post('/dashboard/refunds/:id/address', action(backTo('/dashboard'), async (ctx) => {
     const refund = await sandbox.refundAddress(ctx.params.id as string);
     return `Refund address ${refund.refund_address}`;
   }));
-  router.post('/dashboard/refunds/:id/complete', action(backTo('/dashboard'), async (ctx) => {
+  routes.post('/dashboard/refunds/:id/complete', action(backTo('/dashboard'), async (ctx) => {
     const refund = await sandbox.completeRefund(ctx.params.id as string);
     return `Refund sent in ${refund.txid}`;
   }));
-  router.post('/dashboard/refunds/:id/fail', action(backTo('/dashboard'), async (ctx) => {
+  routes.post('/dashboard/refunds/:id/fail', action(backTo('/dashboard'), async (ctx) => {
     await sandbox.failRefund(ctx.params.id as string);
     return 'Refund failed';
   }));
-  router.post('/dashboard/webhooks/:id/redeliver', action(backTo('/dashboard'), async (ctx) => {
+  routes.post('/dashboard/webhooks/:id/redeliver', action(backTo('/dashboard'), async (ctx) => {
     await sandbox.redeliver(ctx.params.id as string);
     return 'Redelivery queued';
   }));
 
-  router.get('/dashboard/chain', async (ctx) => {
+  routes.get('/dashboard/chain', async (ctx) => {
     const { blocks, mempool, tipHeight } = await recentChain(engine.db, 20);
     render(
       ctx,
@@ -216,17 +225,17 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox): Router
     );
   });
 
-  router.post('/dashboard/blocks', action(() => '/dashboard/chain', async (_ctx, body) => {
+  routes.post('/dashboard/blocks', action(() => '/dashboard/chain', async (_ctx, body) => {
     const blocks = await sandbox.mine(Number(body.count ?? 1));
     return `Mined ${blocks.length} block(s)`;
   }));
-  router.post('/dashboard/clock', action(() => '/dashboard/chain', async (_ctx, body) => {
+  routes.post('/dashboard/clock', action(() => '/dashboard/chain', async (_ctx, body) => {
     const ms = parseDuration(String(body.advance ?? ''));
     if (ms === null) throw new AppError('Not a duration: use 15m, 1h30m, 2d', { status: 400, resource: 'unmapped', suffix: '02' });
     return `Clock now ${time(await sandbox.advanceClock(ms))}`;
   }));
 
-  router.get('/dashboard/rates', async (ctx) => {
+  routes.get('/dashboard/rates', async (ctx) => {
     const rates = await currentRates(engine);
     const codes = [...rates.keys()].filter((c) => c !== 'BTC').sort();
     render(
@@ -237,13 +246,13 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox): Router
     );
   });
 
-  router.post('/dashboard/rates', action(() => '/dashboard/rates', async (_ctx, body) => {
+  routes.post('/dashboard/rates', action(() => '/dashboard/rates', async (_ctx, body) => {
     const { _csrf, ...rates } = body;
     await updateRates(engine, { BTC: rates });
     return 'Rates saved';
   }));
 
-  router.get('/dashboard/merchant/api-tokens', async (ctx) => {
+  routes.get('/dashboard/merchant/api-tokens', async (ctx) => {
     const [tokens, merchants] = await Promise.all([listTokens(engine.db), listMerchants(engine.db)]);
     const pending = tokens.filter((t) => t.status === 'pending' && (t.pairing_expires_at ?? 0) > engine.clock.now());
     const merchantSelect = html`<select name="merchantId" aria-label="merchant">${merchants.map((m) => html`<option value="${m.id}">${m.name}</option>`)}</select>`;
@@ -265,7 +274,7 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox): Router
     );
   });
 
-  router.post('/dashboard/pairing-codes', action(() => '/dashboard/merchant/api-tokens', async (_ctx, body) => {
+  routes.post('/dashboard/pairing-codes', action(() => '/dashboard/merchant/api-tokens', async (_ctx, body) => {
     const token = await createPairingCode(engine, {
       facade: body.facade,
       label: body.label,
@@ -275,17 +284,17 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox): Router
     return `Pairing code ${token.pairing_code} for a ${token.facade} token${token.require_auth ? '' : `: ${token.token}`}`;
   }));
 
-  router.post('/dashboard/pairing-codes/:code/approve', action(backTo('/dashboard/merchant/api-tokens'), async (ctx, body) => {
+  routes.post('/dashboard/pairing-codes/:code/approve', action(backTo('/dashboard/merchant/api-tokens'), async (ctx, body) => {
     const token = await approvePairingCode(engine, ctx.params.code as string, body.merchantId);
     return `Approved ${token.pairing_code}: ${token.facade} token ${token.token}`;
   }));
 
-  router.post('/dashboard/tokens/:token/revoke', action(() => '/dashboard/merchant/api-tokens', async (ctx) => {
+  routes.post('/dashboard/tokens/:token/revoke', action(() => '/dashboard/merchant/api-tokens', async (ctx) => {
     await revokeToken(engine, ctx.params.token as string);
     return 'Token revoked';
   }));
 
-  router.get('/api-access-request', async (ctx) => {
+  routes.get('/api-access-request', async (ctx) => {
     const code = typeof ctx.query.pairingCode === 'string' ? ctx.query.pairingCode : '';
     const token = (await listTokens(engine.db)).find((t) => t.pairing_code === code);
     const merchants = await listMerchants(engine.db);
