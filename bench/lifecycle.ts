@@ -158,6 +158,7 @@ async function schedulerPassOverStoredInvoices(): Promise<{ result: Record<strin
         logger,
         addresses: createAddressBook(database.db, () => ''),
         invoiceInserts: createBatcher((rows) => insertInvoices(database.db, rows), { maxBatch: 1, maxInFlight: 1 }),
+        subscribers: [],
         caches: { tokens: uncached, rates: uncached, invoices: uncached },
       } as Parameters<typeof drainDueWork>[0];
       await drainDueWork(engine);

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { parseAccountXpub, XpubError } from './chain/addresses.js';
 import { parseDuration } from './domain/duration.js';
 import { parseWebhookFaults, type WebhookFaults } from './domain/webhook-faults.js';
-import type { SuccessRule } from './domain/webhook-policy.js';
+import type { SuccessRule } from './webhooks/format.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export type ClockMode = 'system' | 'virtual';
@@ -34,6 +34,8 @@ export interface Config {
   /** Refuse http:// notificationURLs, as BitPay does. */
   webhookHttpsOnly: boolean;
   webhookFaults: WebhookFaults;
+  /** The dialects served (DIALECTS); null: all. Names are checked against the registry at start. */
+  dialects: string[] | null;
 }
 
 export class ConfigError extends Error {
@@ -121,6 +123,15 @@ function parseFaults(value: string, name: string): WebhookFaults {
   return faults;
 }
 
+function parseDialects(value: string, name: string): string[] | null {
+  if (value === '' || value === 'all') return null;
+  const names = value.split(',').map((n) => n.trim().toLowerCase());
+  if (names.some((n) => !/^[a-z][a-z0-9-]*$/.test(n))) {
+    throw new ConfigError(name, `must be "all" or a comma-separated list of dialect names such as bitpay (got "${value}")`);
+  }
+  return [...new Set(names)];
+}
+
 function parsePositiveInterval(value: string, name: string): number {
   const ms = parseInterval(value, name);
   if (ms <= 0) throw new ConfigError(name, 'must be longer than 0');
@@ -154,6 +165,7 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   webhookTimeoutMs: { env: 'WEBHOOK_TIMEOUT', key: 'webhookTimeoutMs', fallback: '10s', parse: parsePositiveInterval },
   webhookHttpsOnly: { env: 'WEBHOOK_HTTPS_ONLY', key: 'webhookHttpsOnly', fallback: 'false', parse: parseBoolean },
   webhookFaults: { env: 'WEBHOOK_FAULTS', key: 'webhookFaults', fallback: '', parse: parseFaults },
+  dialects: { env: 'DIALECTS', key: 'dialects', fallback: 'all', parse: parseDialects },
   logLevel: {
     env: 'LOG_LEVEL',
     key: 'logLevel',

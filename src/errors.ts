@@ -1,51 +1,64 @@
 /**
- * Failures that reach a client. They carry BitPay's vocabulary (resource and error suffix of the
- * six-digit code); http/errors.ts adds the method prefix and writes the JSON.
+ * Failures that reach a client, in the engine's words: a kind, the subject it concerns and, where
+ * the kind alone does not say enough, a machine-readable reason. Each dialect's error writer
+ * turns them into its wire shape and HTTP status (dialects/<name>/errors.ts).
  */
 
-/** Middle two digits of BitPay's error codes. */
-export type ErrorResource = 'unmapped' | 'invoice' | 'refund';
+export type ErrorKind =
+  | 'not-found'
+  | 'invalid'
+  | 'missing'
+  /** The request is well formed, but the state of what it addresses does not allow it. */
+  | 'conflict'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'rate-limited'
+  | 'too-large'
+  | 'unsupported-media'
+  | 'method-not-allowed'
+  | 'headers-too-large'
+  | 'timeout'
+  | 'fault';
 
-export interface AppErrorOptions {
-  status: number;
-  /** Coded errors (`{"status":"error","code",…}`) have a resource; legacy errors (`{"error"}`) do not. */
-  resource?: ErrorResource;
-  /** Last two digits of the code: 01 not found, 02 invalid, 03 missing, or a resource-specific one. */
-  suffix?: string;
-  /** Extra fields in the JSON body that help a developer, e.g. what the signature should cover. */
+/** What an error is about: an invoice, a refund, a credential (token, pairing, sign-in), or the request as such. */
+export type ErrorSubject = 'invoice' | 'refund' | 'credential' | 'request';
+
+export interface EngineErrorOptions {
+  subject: ErrorSubject;
+  /** Names the rule that refused the request, e.g. `price-below-minimum`; kebab-case, stable. */
+  reason?: string;
+  /** Extra fields that help a developer, e.g. what a signature should have covered. */
   details?: Record<string, unknown>;
 }
 
-export class AppError extends Error {
+export class EngineError extends Error {
   constructor(
+    readonly kind: ErrorKind,
     message: string,
-    readonly options: AppErrorOptions,
+    readonly options: EngineErrorOptions,
   ) {
     super(message);
   }
 
-  get isLegacy(): boolean {
-    return this.options.resource === undefined;
+  get subject(): ErrorSubject {
+    return this.options.subject;
+  }
+
+  get reason(): string | undefined {
+    return this.options.reason;
   }
 }
 
-export const notFound = (resource: ErrorResource, message: string) =>
-  new AppError(message, { status: 404, resource, suffix: '01' });
+export const notFound = (subject: ErrorSubject, message: string) => new EngineError('not-found', message, { subject });
 
-export const invalidParam = (resource: ErrorResource, message: string) =>
-  new AppError(message, { status: 400, resource, suffix: '02' });
+export const invalidParam = (subject: ErrorSubject, message: string, reason?: string) =>
+  new EngineError('invalid', message, reason ? { subject, reason } : { subject });
 
-export const missingParam = (resource: ErrorResource, message: string) =>
-  new AppError(message, { status: 400, resource, suffix: '03' });
+export const missingParam = (subject: ErrorSubject, message: string) => new EngineError('missing', message, { subject });
 
-/** A request refused because of the resource's state (e.g. 040107 invalid invoice state for cancel). */
-export const stateError = (resource: ErrorResource, suffix: string, message: string) =>
-  new AppError(message, { status: 409, resource, suffix });
+/** Refused because of the state of what the request addresses (`reason` names the rule). */
+export const conflict = (subject: ErrorSubject, reason: string, message: string) => new EngineError('conflict', message, { subject, reason });
 
-/** A resource-specific code, e.g. 030112 invalid SMS number. */
-export const codedError = (resource: ErrorResource, suffix: string, status: number, message: string) =>
-  new AppError(message, { status, resource, suffix });
-
-/** BitPay's legacy `{"error": "…"}` form, used for tokens, pairing and authentication. */
-export const legacyError = (status: number, message: string, details?: Record<string, unknown>) =>
-  new AppError(message, details ? { status, details } : { status });
+/** About a credential: a token, a pairing code, a signature, the sandbox token. */
+export const credentialError = (kind: ErrorKind, message: string, details?: Record<string, unknown>) =>
+  new EngineError(kind, message, details ? { subject: 'credential', details } : { subject: 'credential' });

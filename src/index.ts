@@ -13,7 +13,7 @@ import {
   presentSandboxToken,
   presentSandboxTransaction,
 } from './http/sandbox/presenters.js';
-import { presentRefund } from './http/bitpay/presenters/refund.js';
+import { presentRefund } from './dialects/bitpay/presenters/refund.js';
 import type { Logger } from './logger.js';
 import { startServer } from './server.js';
 

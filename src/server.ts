@@ -20,7 +20,9 @@ import type { EngineContext } from './engine/context.js';
 import { ensureDefaultMerchant } from './engine/merchants.js';
 import { TOKEN_READ_TABLES } from './engine/tokens.js';
 import { createApp } from './http/app.js';
-import { answerClientError } from './http/client-errors.js';
+import { clientErrorAnswer } from './http/client-errors.js';
+import { errorShapes } from './http/errors.js';
+import { FALLBACK_DIALECT, servedDialects } from './dialects/registry.js';
 import { createLogger, type Logger } from './logger.js';
 import { startScheduler } from './scheduler/scheduler.js';
 import { startDeliveryWorker, type DeliveryWorker } from './webhooks/worker.js';
@@ -78,8 +80,9 @@ function drain(server: Server): Promise<void> {
   });
 }
 
-/** The composition root: database → clock → engine → scheduler → webhooks → HTTP. */
+/** The composition root: database → clock → engine → scheduler → webhooks → dialects → HTTP. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  const dialects = servedDialects(config.dialects);
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
   const stoppers: (() => Promise<void>)[] = [() => database.close()];
@@ -97,6 +100,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       logger,
       addresses: createAddressBook(database.db, createAddressDeriver(config.btcXpub ?? fixtures.bitcoin.accountXpub, config.btcNetwork)),
       invoiceInserts: createBatcher((rows) => insertInvoices(database.db, rows), INVOICE_INSERT_LIMITS),
+      subscribers: dialects.map((dialect) => dialect.subscriber),
       caches: {
         tokens: cacheOf(TOKEN_READ_TABLES),
         rates: cacheOf(RATE_READ_TABLES),
@@ -109,15 +113,17 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
     // Known once the port is: until then no webhook is sent (the loops start after listen).
     let publicUrl = config.publicUrl ?? '';
-    const webhooks = startDeliveryWorker(engine, { publicUrl: () => publicUrl, pollMs: LOOP_INTERVAL_MS, batchSize: WEBHOOK_BATCH });
+    const formats = new Map(dialects.map((dialect) => [dialect.name, dialect.webhookFormat(engine)]));
+    const webhooks = startDeliveryWorker(engine, { publicUrl: () => publicUrl, pollMs: LOOP_INTERVAL_MS, batchSize: WEBHOOK_BATCH, formats });
     stoppers.push(() => webhooks.stop());
     const scheduler = startScheduler(engine, LOOP_INTERVAL_MS, webhooks.wake);
     stoppers.push(() => scheduler.stop());
     const sandbox = createSandbox(engine, scheduler, webhooks);
 
-    const app = createApp({ engine, sandbox, publicUrl: () => publicUrl });
+    const shapes = errorShapes(dialects, FALLBACK_DIALECT);
+    const app = createApp({ engine, sandbox, publicUrl: () => publicUrl, dialects, shapes });
     const serve = async (server: Server, port: number) => {
-      server.on('clientError', answerClientError);
+      server.on('clientError', clientErrorAnswer(shapes));
       const address = await listen(server, port, config.host);
       stoppers.push(() => drain(server));
       return address.port;
@@ -128,7 +134,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     publicUrl = config.publicUrl ?? defaultPublicUrl(config.host, port);
     const url = defaultPublicUrl(config.host, port);
     const httpsUrl = httpsPort === null ? null : defaultPublicUrl(config.host, httpsPort).replace(/^http:/, 'https:');
-    logger.info('listening', { url, httpsUrl, publicUrl, database: database.kind, location: database.location });
+    logger.info('listening', { url, httpsUrl, publicUrl, database: database.kind, location: database.location, dialects: dialects.map((d) => d.name) });
     return { url, httpsUrl, engine, sandbox, webhooks, close: stopAll };
   } catch (error) {
     await stopAll();

@@ -20,13 +20,8 @@ export function canMove(from: RefundStatus, to: RefundStatus): boolean {
 /** Refund statuses that count as the invoice's one active refund request. */
 export const ACTIVE_REFUND_STATUSES: RefundStatus[] = ['created', 'pending'];
 
-/** BitPay's refund webhooks (BITPAY-WIRE §5.3), by the status they announce. */
-export const REFUND_EVENTS: Partial<Record<RefundStatus, { code: number; name: string }>> = {
-  created: { code: 7001, name: 'refund_created' },
-  pending: { code: 7002, name: 'refund_pending' },
-  success: { code: 7003, name: 'refund_success' },
-  failure: { code: 7004, name: 'refund_failure' },
-};
+/** The statuses a merchant is notified of when a refund reaches them (preview and cancelled pass silently). */
+export const NOTIFIED_REFUND_STATUSES: readonly RefundStatus[] = ['created', 'pending', 'success', 'failure'];
 
 export interface RefundAmounts {
   /** What leaves the merchant's wallet, in satoshis. */

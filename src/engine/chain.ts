@@ -3,7 +3,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Db } from '../db/schema.js';
 import type { BlocksTable, ChainTransactionsTable } from '../db/tables/chain.js';
 import { COMPLETE_CONFIRMATIONS } from '../domain/lifecycle.js';
-import { invalidParam, notFound } from '../errors.js';
+import { notFound, invalidParam, conflict } from '../errors.js';
 import type { EngineContext } from './context.js';
 
 export type Block = Selectable<BlocksTable>;
@@ -110,7 +110,7 @@ async function mine(ctx: EngineContext, plan: (tip: Block) => MiningPlan): Promi
 /** `POST /sandbox/blocks {count}`. */
 export async function mineBlocks(ctx: EngineContext, count: number): Promise<Block[]> {
   if (!Number.isInteger(count) || count < 1 || count > MAX_BLOCKS_PER_REQUEST) {
-    throw invalidParam('unmapped', `count must be an integer from 1 to ${MAX_BLOCKS_PER_REQUEST}`);
+    throw invalidParam('request', `count must be an integer from 1 to ${MAX_BLOCKS_PER_REQUEST}`);
   }
   return mine(ctx, () => ({ count }));
 }
@@ -127,7 +127,7 @@ export async function mineDueBlocks(ctx: EngineContext): Promise<Block[]> {
 
 export async function findTransaction(db: Db, txid: string): Promise<ChainTransaction> {
   const tx = await db.selectFrom('chain_transactions').selectAll().where('txid', '=', txid).executeTakeFirst();
-  if (!tx) throw notFound('unmapped', `Transaction ${txid} not found`);
+  if (!tx) throw notFound('request', `Transaction ${txid} not found`);
   return tx;
 }
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ClockMode } from '../config.js';
 import type { Database } from '../db/schema.js';
-import { codedError, invalidParam } from '../errors.js';
+import { invalidParam, conflict } from '../errors.js';
 
 /** Every time-dependent rule reads time from here, never from Date.now(). */
 export interface Clock {
@@ -16,7 +16,7 @@ export interface Clock {
 }
 
 const systemClockRefusal = () =>
-  codedError('unmapped', '02', 409, 'The emulator runs on the system clock; start it with CLOCK=virtual to move time');
+  conflict('request', 'state', 'The emulator runs on the system clock; start it with CLOCK=virtual to move time');
 
 /**
  * The system clock, or a virtual clock whose time lives in the database (table virtual_clock):
@@ -43,14 +43,14 @@ export async function openClock(db: Kysely<Database>, mode: ClockMode): Promise<
     mode,
     now: () => current,
     async advance(ms) {
-      if (!Number.isSafeInteger(ms) || ms < 0) throw invalidParam('unmapped', 'advance must be a non-negative duration');
+      if (!Number.isSafeInteger(ms) || ms < 0) throw invalidParam('request', 'advance must be a non-negative duration');
       const row = await db.updateTable('virtual_clock').set((eb) => ({ now: eb('now', '+', ms) })).returning('now').executeTakeFirstOrThrow();
       return store(row.now);
     },
     async set(ms) {
-      if (!Number.isSafeInteger(ms) || ms < 0) throw invalidParam('unmapped', 'set must be a time in milliseconds since the epoch');
+      if (!Number.isSafeInteger(ms) || ms < 0) throw invalidParam('request', 'set must be a time in milliseconds since the epoch');
       const row = await db.updateTable('virtual_clock').set({ now: ms }).where('now', '<=', ms).returning('now').executeTakeFirst();
-      if (!row) throw codedError('unmapped', '02', 409, 'The virtual clock never moves backwards');
+      if (!row) throw conflict('request', 'state', 'The virtual clock never moves backwards');
       return store(row.now);
     },
     async refresh() {

@@ -11,6 +11,7 @@ import type { Clock } from './clock.js';
 import type { Invoice, InvoiceWithChain } from './invoices.js';
 import type { RateSheet } from './rates.js';
 import type { AuthenticatedToken } from './tokens.js';
+import type { EventSubscriber } from './events.js';
 
 /** What every engine service needs: built once by the composition root (server.ts). */
 export interface EngineContext {
@@ -23,6 +24,8 @@ export interface EngineContext {
   addresses: AddressBook;
   /** New invoices, written together when many are created at once. */
   invoiceInserts: Batcher<Insertable<InvoicesTable>, Invoice>;
+  /** The served dialects' subscribers, told of every domain event in the transaction that caused it. */
+  subscribers: EventSubscriber[];
   /** Per-process caches of what every request reads, each valid while the tables it is made of are unchanged. */
   caches: {
     tokens: ReadThroughCache<string, AuthenticatedToken>;

@@ -14,13 +14,12 @@ import {
   type TransactionSpeed,
 } from '../domain/invoice.js';
 import { invoiceAmounts, MAX_INVOICE_SATS, priceToSats, Decimal } from '../domain/money.js';
-import { codedError, invalidParam, missingParam, notFound, stateError } from '../errors.js';
+import { notFound, invalidParam, missingParam, conflict } from '../errors.js';
 import { findCurrency, fixtures } from '../fixtures.js';
 import { chainViewOf, type ChainView } from './chain.js';
 import type { EngineContext } from './context.js';
 import { command, recordSteps } from './lifecycle.js';
-import { INVOICE_EVENTS } from '../domain/webhook-policy.js';
-import { queueWebhooks } from '../webhooks/outbox.js';
+import { publish } from './events.js';
 import { currentRateSheet } from './rates.js';
 
 export type Invoice = Selectable<InvoicesTable>;
@@ -84,10 +83,10 @@ async function priceInBitcoin(ctx: EngineContext, request: CreateInvoiceRequest)
   }
   const price = new Decimal(request.price);
   if (price.lt(currency.minimum)) {
-    throw stateError('invoice', '10', `Invoice price is below the minimum threshold of ${currency.minimum} ${currency.code}`);
+    throw conflict('invoice', 'price-below-minimum', `Invoice price is below the minimum threshold of ${currency.minimum} ${currency.code}`);
   }
   if (priceToSats(price, rate).gt(MAX_INVOICE_SATS)) {
-    throw stateError('invoice', '11', `Invoice price is above the maximum threshold: ${request.price} ${currency.code} is more than 21 million BTC`);
+    throw conflict('invoice', 'price-above-maximum', `Invoice price is above the maximum threshold: ${request.price} ${currency.code} is more than 21 million BTC`);
   }
   return { rate, lockedRatesJson: rates.lockedJson };
 }
@@ -330,12 +329,12 @@ export async function updateInvoiceContact(ctx: EngineContext, merchantId: strin
     if (!invoice) throw notFound('invoice', `Invoice ${id} not found`);
     const provided: BuyerProvided = { ...invoice.buyer_provided };
     if (update.buyerEmail !== undefined) {
-      if (provided.emailAddress || invoice.buyer.email) throw stateError('invoice', '15', 'Email already set on invoice');
+      if (provided.emailAddress || invoice.buyer.email) throw conflict('invoice', 'email-already-set', 'Email already set on invoice');
       provided.emailAddress = update.buyerEmail;
     }
     if (update.buyerSms !== undefined) {
       if (!SMS_NUMBER.test(update.buyerSms)) {
-        throw codedError('invoice', '12', 400, 'Invalid SMS number: use the international format, e.g. +12223334444');
+        throw invalidParam('invoice', 'Invalid SMS number: use the international format, e.g. +12223334444', 'sms-number');
       }
       provided.sms = update.buyerSms;
       provided.smsVerified = update.autoVerify === true;
@@ -343,9 +342,9 @@ export async function updateInvoiceContact(ctx: EngineContext, merchantId: strin
       else provided.smsCode = newSmsCode(ctx);
     }
     if (update.smsCode !== undefined) {
-      if (!provided.sms) throw stateError('invoice', '08', 'Invoice is missing SMS: set buyerSms before verifying a code');
+      if (!provided.sms) throw conflict('invoice', 'contact-missing', 'Invoice is missing SMS: set buyerSms before verifying a code');
       if (!provided.smsVerified) {
-        if (update.smsCode !== provided.smsCode) throw stateError('invoice', '13', 'Error verifying SMS: the code does not match');
+        if (update.smsCode !== provided.smsCode) throw conflict('invoice', 'sms-code-mismatch', 'Error verifying SMS: the code does not match');
         provided.smsVerified = true;
         delete provided.smsCode;
       }
@@ -374,10 +373,10 @@ export async function cancelInvoice(ctx: EngineContext, invoice: Invoice, force:
     const partlyPaid = current.amount_paid_sats > 0;
     const outcome = current.is_cancelled ? 'refused' : command(current, { type: partlyPaid ? 'cancelPartial' : 'cancelUnpaid' });
     if (outcome === 'refused') {
-      throw stateError('invoice', '07', `Invalid invoice state for cancel: the invoice is ${current.is_cancelled ? 'already cancelled' : current.status}`);
+      throw conflict('invoice', 'cancel-refused', `Invalid invoice state for cancel: the invoice is ${current.is_cancelled ? 'already cancelled' : current.status}`);
     }
     if (partlyPaid && !hasBuyerContact(current) && !force) {
-      throw stateError('invoice', '08', 'Invoice is missing email or SMS: a partly paid invoice needs buyer contact to be cancelled, or forceCancel');
+      throw conflict('invoice', 'contact-missing', 'Invoice is missing email or SMS: a partly paid invoice needs buyer contact to be cancelled, or forceCancel');
     }
     const now = ctx.clock.now();
     const cancelled = await trx
@@ -396,13 +395,10 @@ export async function findInvoiceByResourceToken(db: Db, resourceToken: string):
   return db.selectFrom('invoices').selectAll().where('resource_token', '=', resourceToken).executeTakeFirst();
 }
 
-/**
- * `POST /invoices/:id/notifications`: queues a 1012 invoice_manuallyNotified webhook with the
- * invoice as it is now.
- */
+/** The merchant asks to be notified of the invoice again, as it is now. */
 export async function resendInvoiceWebhook(ctx: EngineContext, invoice: Invoice): Promise<void> {
   if (!invoice.notification_url) {
-    throw stateError('invoice', '17', `Invoice ${invoice.id} has no notificationURL to send a webhook to`);
+    throw conflict('invoice', 'state', `Invoice ${invoice.id} has no notificationURL to send a webhook to`);
   }
-  await queueWebhooks(ctx.db, ctx, [{ invoice, event: INVOICE_EVENTS.manuallyNotified }], ctx.clock.now());
+  await publish(ctx.db, ctx, [{ type: 'invoice-notification-requested', invoice }], ctx.clock.now());
 }

@@ -5,8 +5,7 @@ import { apply, settle, type InvoiceFacts, type LifecycleEvent, type LifecycleSt
 import { chainViewOf, confirmations, type ChainTransaction } from './chain.js';
 import type { EngineContext } from './context.js';
 import type { Invoice } from './invoices.js';
-import { webhookForStep } from '../domain/webhook-policy.js';
-import { queueWebhooks } from '../webhooks/outbox.js';
+import { publish } from './events.js';
 
 export interface Reconciled {
   invoice: Invoice;
@@ -39,7 +38,7 @@ export interface History {
 
 /**
  * The one place transitions are recorded, in the caller's transaction: each step is appended to
- * the invoice's history, and the webhook it causes is queued in the outbox.
+ * the invoice's history and published to the dialects' subscribers.
  */
 export async function recordSteps(db: Db, ctx: EngineContext, histories: History[], at: number): Promise<void> {
   const events = histories.flatMap(({ invoice, steps, detail }) =>
@@ -55,18 +54,8 @@ export async function recordSteps(db: Db, ctx: EngineContext, histories: History
   );
   if (events.length === 0) return;
   await db.insertInto('invoice_events').values(events).execute();
-  const webhooks = histories.flatMap(({ invoice, steps }) => {
-    const settings = {
-      fullNotifications: invoice.full_notifications,
-      extendedNotifications: invoice.extended_notifications,
-      speed: invoice.transaction_speed,
-    };
-    return steps.flatMap((step) => {
-      const event = webhookForStep(step, settings);
-      return event ? [{ invoice, event }] : [];
-    });
-  });
-  await queueWebhooks(db, ctx, webhooks, at);
+  const changes = histories.flatMap(({ invoice, steps }) => steps.map((step) => ({ type: 'invoice-changed' as const, invoice, step })));
+  await publish(db, ctx, changes, at);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../db/schema.js';
 import type { MerchantsTable } from '../db/tables/merchants.js';
 import { newMerchantId } from '../domain/ids.js';
-import { invalidParam, missingParam, notFound } from '../errors.js';
+import { notFound, invalidParam, missingParam } from '../errors.js';
 import type { EngineContext } from './context.js';
 
 export type Merchant = Selectable<MerchantsTable>;
@@ -32,9 +32,9 @@ export async function defaultMerchant(db: Db): Promise<Merchant> {
 
 export async function createMerchant(ctx: EngineContext, input: { name?: unknown }): Promise<Merchant> {
   const { name } = input;
-  if (name === undefined || name === null || name === '') throw missingParam('unmapped', 'Missing parameter: name');
+  if (name === undefined || name === null || name === '') throw missingParam('request', 'Missing parameter: name');
   if (typeof name !== 'string' || name.trim() === '' || name.length > NAME_MAX_LENGTH) {
-    throw invalidParam('unmapped', `name must be a non-empty string of at most ${NAME_MAX_LENGTH} characters`);
+    throw invalidParam('request', `name must be a non-empty string of at most ${NAME_MAX_LENGTH} characters`);
   }
   return ctx.db
     .insertInto('merchants')
@@ -55,13 +55,13 @@ export async function listMerchants(db: Db): Promise<Merchant[]> {
 
 export async function getMerchant(db: Db, id: string): Promise<Merchant> {
   const merchant = await db.selectFrom('merchants').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!merchant) throw notFound('unmapped', `Merchant ${id} not found`);
+  if (!merchant) throw notFound('request', `Merchant ${id} not found`);
   return merchant;
 }
 
 /** The merchant named by a sandbox request, or the default one. */
 export async function resolveMerchant(db: Db, merchantId: unknown): Promise<Merchant> {
   if (merchantId === undefined || merchantId === null || merchantId === '') return defaultMerchant(db);
-  if (typeof merchantId !== 'string') throw invalidParam('unmapped', 'merchantId must be a string');
+  if (typeof merchantId !== 'string') throw invalidParam('request', 'merchantId must be a string');
   return getMerchant(db, merchantId);
 }

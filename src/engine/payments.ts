@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { statusForConfirmations } from '../domain/lifecycle.js';
 import { btcToSats, percentOfSats } from '../domain/money.js';
-import { codedError, invalidParam, notFound, stateError } from '../errors.js';
+import { notFound, invalidParam, conflict } from '../errors.js';
 import { chainViewOf, confirmations, newTxid, type ChainTransaction } from './chain.js';
 import type { EngineContext } from './context.js';
 import type { Invoice } from './invoices.js';
@@ -27,9 +27,9 @@ async function lockInvoice(trx: Transaction<Database>, id: string): Promise<Invo
 
 /** Payments reach invoices that are open: new, paid, confirmed, or expired (a late payment). */
 function refusePaymentTo(invoice: Invoice): void {
-  if (invoice.is_cancelled) throw stateError('invoice', '17', `Invoice ${invoice.id} was cancelled; it takes no payments`);
+  if (invoice.is_cancelled) throw conflict('invoice', 'state', `Invoice ${invoice.id} was cancelled; it takes no payments`);
   if (!['new', 'paid', 'confirmed', 'expired'].includes(invoice.status)) {
-    throw stateError('invoice', '17', `Invoice ${invoice.id} is ${invoice.status}; it takes no payments`);
+    throw conflict('invoice', 'state', `Invoice ${invoice.id} is ${invoice.status}; it takes no payments`);
   }
 }
 
@@ -51,7 +51,7 @@ function amountToPay(invoice: Invoice, request: PaymentRequest): number {
     return percentOfSats(total, percent);
   }
   const due = total - invoice.amount_paid_sats;
-  if (due <= 0) throw stateError('invoice', '17', `Invoice ${invoice.id} is paid in full; give an amount to pay more`);
+  if (due <= 0) throw conflict('invoice', 'state', `Invoice ${invoice.id} is paid in full; give an amount to pay more`);
   return due;
 }
 
@@ -90,7 +90,7 @@ export async function payInvoice(ctx: EngineContext, invoiceId: string, request:
 export async function expireInvoice(ctx: EngineContext, invoiceId: string): Promise<Invoice> {
   return ctx.db.transaction().execute(async (trx) => {
     const invoice = await lockInvoice(trx, invoiceId);
-    if (invoice.status !== 'new') throw stateError('invoice', '17', `Invoice ${invoice.id} is ${invoice.status}; only a new invoice can expire`);
+    if (invoice.status !== 'new') throw conflict('invoice', 'state', `Invoice ${invoice.id} is ${invoice.status}; only a new invoice can expire`);
     const expirationTime = ctx.clock.now() - 1;
     await trx.updateTable('invoices').set({ expiration_time: expirationTime }).where('id', '=', invoice.id).execute();
     const [reconciled] = await reconcile(trx, ctx, [{ ...invoice, expiration_time: expirationTime }]);
@@ -102,10 +102,10 @@ export async function expireInvoice(ctx: EngineContext, invoiceId: string): Prom
 export async function doubleSpend(ctx: EngineContext, txid: string): Promise<{ transaction: ChainTransaction; invoice: Invoice | null }> {
   return ctx.db.transaction().execute(async (trx) => {
     const tx = await trx.selectFrom('chain_transactions').selectAll().where('txid', '=', txid).forUpdate().executeTakeFirst();
-    if (!tx) throw notFound('unmapped', `Transaction ${txid} not found`);
-    if (tx.double_spent_at !== null) throw codedError('unmapped', '02', 409, `Transaction ${txid} was already double-spent`);
+    if (!tx) throw notFound('request', `Transaction ${txid} not found`);
+    if (tx.double_spent_at !== null) throw conflict('request', 'state', `Transaction ${txid} was already double-spent`);
     if (tx.block_height !== null) {
-      throw codedError('unmapped', '02', 409, `Transaction ${txid} is confirmed in block ${tx.block_height}; only a mempool transaction can be double-spent`);
+      throw conflict('request', 'state', `Transaction ${txid} is confirmed in block ${tx.block_height}; only a mempool transaction can be double-spent`);
     }
     const transaction = await trx
       .updateTable('chain_transactions')

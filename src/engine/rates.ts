@@ -60,26 +60,26 @@ export async function currentRates(ctx: EngineContext): Promise<BtcRates> {
 export async function updateRates(ctx: EngineContext, body: Record<string, unknown>): Promise<BtcRates> {
   const bases = Object.keys(body);
   if (bases.length !== 1 || bases[0] !== 'BTC' || typeof body.BTC !== 'object' || body.BTC === null || Array.isArray(body.BTC)) {
-    throw invalidParam('unmapped', 'Rates are set per bitcoin: send {"BTC": {"USD": 65000, …}}');
+    throw invalidParam('request', 'Rates are set per bitcoin: send {"BTC": {"USD": 65000, …}}');
   }
   const entries = Object.entries(body.BTC as Record<string, unknown>);
-  if (entries.length === 0) throw invalidParam('unmapped', 'No rates given');
+  if (entries.length === 0) throw invalidParam('request', 'No rates given');
   const now = ctx.clock.now();
   const rows = entries.map(([code, value]) => {
-    if (!findCurrency(code)) throw invalidParam('unmapped', `Unknown currency: ${code}`);
-    if (code === 'BTC') throw invalidParam('unmapped', 'The BTC rate of BTC is always 1');
+    if (!findCurrency(code)) throw invalidParam('request', `Unknown currency: ${code}`);
+    if (code === 'BTC') throw invalidParam('request', 'The BTC rate of BTC is always 1');
     let rate: Decimal;
     try {
       rate = new Decimal(value as Decimal.Value);
     } catch {
-      throw invalidParam('unmapped', `Rate for ${code} must be a positive number`);
+      throw invalidParam('request', `Rate for ${code} must be a positive number`);
     }
     const readable = typeof value === 'number' || (typeof value === 'string' && DECIMAL.test(value));
     if (!readable || !rate.isFinite() || rate.lte(0)) {
-      throw invalidParam('unmapped', `Rate for ${code} must be a positive number`);
+      throw invalidParam('request', `Rate for ${code} must be a positive number`);
     }
     if (rate.lt(MIN_RATE) || rate.gt(MAX_RATE)) {
-      throw invalidParam('unmapped', `Rate for ${code} must be from ${MIN_RATE} to ${MAX_RATE} ${code} per BTC`);
+      throw invalidParam('request', `Rate for ${code} must be from ${MIN_RATE} to ${MAX_RATE} ${code} per BTC`);
     }
     return { code, rate: rate.toString(), updated_at: now };
   });

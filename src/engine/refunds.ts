@@ -6,11 +6,10 @@ import { toJson } from '../db/json.js';
 import type { RefundsTable } from '../db/tables/refunds.js';
 import { base58Text } from '../domain/ids.js';
 import { Decimal, satsToBtc } from '../domain/money.js';
-import { ACTIVE_REFUND_STATUSES, canMove, REFUND_EVENTS, refundAmounts, type RefundStatus } from '../domain/refund.js';
-import { INVOICE_EVENTS } from '../domain/webhook-policy.js';
-import { codedError, invalidParam, missingParam, notFound, stateError } from '../errors.js';
+import { ACTIVE_REFUND_STATUSES, canMove, NOTIFIED_REFUND_STATUSES, refundAmounts, type RefundStatus } from '../domain/refund.js';
+import { notFound, invalidParam, missingParam, conflict } from '../errors.js';
 import { findCurrency, fixtures } from '../fixtures.js';
-import { queueWebhooks } from '../webhooks/outbox.js';
+import { publish } from './events.js';
 import { newTxid } from './chain.js';
 import type { EngineContext } from './context.js';
 import { getInvoice, hasBuyerContact, type Invoice } from './invoices.js';
@@ -53,11 +52,13 @@ async function findRefund(db: Db, merchantId: string | null, key: RefundKey, loc
   return refund;
 }
 
-/** Queues the refund webhook for the refund's new status (extended format, to the invoice's notificationURL). */
-async function announce(db: Db, ctx: EngineContext, invoice: Invoice, refund: Refund, now: number): Promise<Refund> {
-  const event = REFUND_EVENTS[refund.status];
-  if (!event) return refund;
-  await queueWebhooks(db, ctx, [{ invoice, event, refundId: refund.id }], now);
+/**
+ * Tells the subscribers that the refund reached its status (or, `again`, that the merchant asked
+ * to hear of it once more), when it is one merchants are notified of; stamps the notification.
+ */
+async function announce(db: Db, ctx: EngineContext, invoice: Invoice, refund: Refund, now: number, again = false): Promise<Refund> {
+  if (!NOTIFIED_REFUND_STATUSES.includes(refund.status)) return refund;
+  await publish(db, ctx, [{ type: again ? 'refund-notification-requested' : 'refund-changed', invoice, refund }], now);
   return db.updateTable('refunds').set({ last_notification: now }).where('id', '=', refund.id).returningAll().executeTakeFirstOrThrow();
 }
 
@@ -68,7 +69,7 @@ async function announce(db: Db, ctx: EngineContext, invoice: Invoice, refund: Re
 async function activate(trx: Transaction<Database>, ctx: EngineContext, invoice: Invoice, refund: Refund, now: number): Promise<Refund> {
   if (invoice.status === 'confirmed') {
     const declined = command(invoice, { type: 'refundDecline' });
-    if (declined === 'refused') throw stateError('refund', '07', `Invalid invoice state for refund: the invoice is ${invoice.status}`);
+    if (declined === 'refused') throw conflict('refund', 'refused', `Invalid invoice state for refund: the invoice is ${invoice.status}`);
     const updated = await trx
       .updateTable('invoices')
       .set({ status: declined.state.status, due_at: null, refund_address_request_pending: true })
@@ -92,13 +93,13 @@ export async function createRefund(ctx: EngineContext, merchantId: string, reque
     return await ctx.db.transaction().execute(async (trx) => {
       const invoice = await lockInvoice(trx, merchantId, request.invoiceId);
       if (!REFUNDABLE.includes(invoice.status)) {
-        throw stateError('refund', '07', `Invalid invoice state for refund: the invoice is ${invoice.status}; it must be confirmed or complete`);
+        throw conflict('refund', 'refused', `Invalid invoice state for refund: the invoice is ${invoice.status}; it must be confirmed or complete`);
       }
       if (!hasBuyerContact(invoice)) {
-        throw stateError('invoice', '08', 'Invoice is missing email or SMS: the buyer must be reachable to give a refund address');
+        throw conflict('invoice', 'contact-missing', 'Invoice is missing email or SMS: the buyer must be reachable to give a refund address');
       }
       const active = await trx.selectFrom('refunds').select('id').where('invoice_id', '=', invoice.id).where('status', 'in', ACTIVE_REFUND_STATUSES).executeTakeFirst();
-      if (active) throw stateError('refund', '04', `Active refund request already exists: ${active.id}`);
+      if (active) throw conflict('refund', 'active-refund-exists', `Active refund request already exists: ${active.id}`);
 
       const currency = request.currency ?? invoice.currency;
       if (currency !== invoice.currency && currency !== 'BTC') {
@@ -110,7 +111,7 @@ export async function createRefund(ctx: EngineContext, merchantId: string, reque
       const amount = invoice.status === 'confirmed' ? limit : new Decimal(request.amount);
       if (amount.gt(limit)) throw invalidParam('refund', `Invalid parameter amount: at most ${limit.toString()} ${currency} can be refunded`);
       const amounts = refundAmounts(amount, rate, findCurrency(currency)?.decimals ?? 2, fixtures.bitcoin.refundNetworkFeeSats, request.buyerPaysRefundFee === true);
-      if (!amounts) throw stateError('refund', '08', 'Fees are greater than refund amount');
+      if (!amounts) throw conflict('refund', 'fees-exceed-amount', 'Fees are greater than refund amount');
 
       const now = ctx.clock.now();
       const refund = await trx
@@ -145,7 +146,7 @@ export async function createRefund(ctx: EngineContext, merchantId: string, reque
       return refund.status === 'preview' ? refund : activate(trx, ctx, invoice, refund, now);
     });
   } catch (error) {
-    if (activeRefundExists(error)) throw stateError('refund', '04', 'Active refund request already exists');
+    if (activeRefundExists(error)) throw conflict('refund', 'active-refund-exists', 'Active refund request already exists');
     throw error;
   }
 }
@@ -166,7 +167,7 @@ export async function findRefundByResourceToken(db: Db, token: string): Promise<
 /** Moves a locked refund to `to`, applying what that means for the invoice, and announces it. */
 async function move(trx: Transaction<Database>, ctx: EngineContext, refund: Refund, to: RefundStatus, changes: Partial<Refund> = {}): Promise<Refund> {
   if (!canMove(refund.status, to)) {
-    throw stateError('refund', '02', `Invalid refund state: a ${refund.status} refund cannot become ${to}`);
+    throw conflict('refund', 'state', `Invalid refund state: a ${refund.status} refund cannot become ${to}`);
   }
   const now = ctx.clock.now();
   const invoice = await trx.selectFrom('invoices').selectAll().where('id', '=', refund.invoice_id).forUpdate().executeTakeFirstOrThrow();
@@ -185,7 +186,7 @@ export async function updateRefund(ctx: EngineContext, merchantId: string, key: 
   try {
     return await ctx.db.transaction().execute(async (trx) => move(trx, ctx, await findRefund(trx, merchantId, key, true), 'created'));
   } catch (error) {
-    if (activeRefundExists(error)) throw stateError('refund', '04', 'Active refund request already exists');
+    if (activeRefundExists(error)) throw conflict('refund', 'active-refund-exists', 'Active refund request already exists');
     throw error;
   }
 }
@@ -195,7 +196,7 @@ export async function cancelRefund(ctx: EngineContext, merchantId: string, key: 
   return ctx.db.transaction().execute(async (trx) => {
     const refund = await findRefund(trx, merchantId, key, true);
     if (!refund.cancellable && refund.status !== 'preview') {
-      throw stateError('refund', '07', 'Refund cannot be cancelled: it declined a confirmed invoice');
+      throw conflict('refund', 'refused', 'Refund cannot be cancelled: it declined a confirmed invoice');
     }
     return move(trx, ctx, refund, 'cancelled');
   });
@@ -206,9 +207,9 @@ export async function resendRefundWebhook(ctx: EngineContext, merchantId: string
   await ctx.db.transaction().execute(async (trx) => {
     const refund = await findRefund(trx, merchantId, { id }, true);
     const invoice = await getInvoice(trx, merchantId, refund.invoice_id);
-    if (!REFUND_EVENTS[refund.status]) throw stateError('refund', '02', `A ${refund.status} refund sends no webhook`);
-    if (!invoice.notification_url) throw stateError('refund', '02', `Invoice ${invoice.id} has no notificationURL to send a webhook to`);
-    await announce(trx, ctx, invoice, refund, ctx.clock.now());
+    if (!NOTIFIED_REFUND_STATUSES.includes(refund.status)) throw conflict('refund', 'state', `A ${refund.status} refund sends no webhook`);
+    if (!invoice.notification_url) throw conflict('refund', 'state', `Invoice ${invoice.id} has no notificationURL to send a webhook to`);
+    await announce(trx, ctx, invoice, refund, ctx.clock.now(), true);
   });
 }
 
@@ -252,7 +253,7 @@ export async function supplyRefundAddress(ctx: EngineContext, refundId: string, 
 export async function completeRefund(ctx: EngineContext, refundId: string): Promise<Refund> {
   return ctx.db.transaction().execute(async (trx) => {
     const refund = await findRefund(trx, null, { id: refundId }, true);
-    if (refund.status !== 'pending') throw codedError('refund', '02', 409, `A ${refund.status} refund cannot be completed; it needs a refund address first`);
+    if (refund.status !== 'pending') throw conflict('refund', 'state', `A ${refund.status} refund cannot be completed; it needs a refund address first`);
     const txid = newTxid(ctx);
     const now = ctx.clock.now();
     await trx
@@ -278,7 +279,7 @@ export async function completeRefund(ctx: EngineContext, refundId: string): Prom
       amounts: { [refund.currency]: Number(refund.amount), BTC: new Decimal(satsToBtc(refund.transaction_amount_sats)).toNumber() },
     };
     const invoice = await trx.updateTable('invoices').set({ refund_info: toJson(refundInfo) }).where('id', '=', refund.invoice_id).returningAll().executeTakeFirstOrThrow();
-    if (invoice.extended_notifications) await queueWebhooks(trx, ctx, [{ invoice, event: INVOICE_EVENTS.refundComplete }], now);
+    await publish(trx, ctx, [{ type: 'invoice-refunded', invoice, refund: done }], now);
     return done;
   });
 }

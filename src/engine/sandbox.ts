@@ -5,7 +5,7 @@ import { findInvoice, getInvoice, invoiceEvents, type Invoice } from './invoices
 import { ensureDefaultMerchant } from './merchants.js';
 import { blocksToReach, doubleSpend, expireInvoice, payInvoice, type PaymentRequest } from './payments.js';
 import { seedRates } from './rates.js';
-import { stateError } from '../errors.js';
+import { conflict } from '../errors.js';
 import { completeRefund, failRefund, supplyRefundAddress } from './refunds.js';
 import { attemptsOf, listDeliveries, redeliver } from '../webhooks/outbox.js';
 
@@ -52,7 +52,7 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks
       if (invoice.status === 'new') {
         invoice = (await payInvoice(ctx, invoiceId)).invoice;
       } else if (!['paid', 'confirmed', 'complete'].includes(invoice.status)) {
-        throw stateError('invoice', '17', `Invalid invoice state: invoice ${invoiceId} is ${invoice.status}`);
+        throw conflict('invoice', 'state', `Invalid invoice state: invoice ${invoiceId} is ${invoice.status}`);
       }
       const blocks = await blocksToReach(ctx, invoice, status);
       if (blocks > 0) await mineBlocks(ctx, blocks);

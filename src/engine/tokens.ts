@@ -14,7 +14,7 @@ import {
   type TokenStatus,
 } from '../domain/pairing.js';
 import { isValidSin } from '../crypto/sin.js';
-import { invalidParam, legacyError } from '../errors.js';
+import { invalidParam, conflict, credentialError } from '../errors.js';
 import type { EngineContext } from './context.js';
 import { defaultMerchant, getMerchant, resolveMerchant } from './merchants.js';
 
@@ -25,15 +25,15 @@ function checked<T>(rule: () => T): T {
   try {
     return rule();
   } catch (error) {
-    if (error instanceof PairingRuleError) throw legacyError(400, error.message);
+    if (error instanceof PairingRuleError) throw credentialError('invalid', error.message);
     throw error;
   }
 }
 
 function checkSin(sin: unknown): string {
-  if (sin === undefined || sin === null || sin === '') throw legacyError(400, 'Missing parameter: id (the client SIN)');
+  if (sin === undefined || sin === null || sin === '') throw credentialError('invalid', 'Missing parameter: id (the client SIN)');
   if (typeof sin !== 'string' || !isValidSin(sin)) {
-    throw legacyError(400, 'Invalid SIN in id: expected base58check with the 0x0F02 prefix, 35 characters starting with "T"');
+    throw credentialError('invalid', 'Invalid SIN in id: expected base58check with the 0x0F02 prefix, 35 characters starting with "T"');
   }
   return sin;
 }
@@ -100,16 +100,16 @@ async function claimPairingCode(
 
 async function explainUnusableCode(ctx: EngineContext, code: string, now: number, facade: unknown = null) {
   const row = await ctx.db.selectFrom('tokens').selectAll().where('pairing_code', '=', code).executeTakeFirst();
-  if (!row) return legacyError(404, `Pairing code ${code} not found`);
+  if (!row) return credentialError('not-found', `Pairing code ${code} not found`);
   const problem = pairingCodeProblem(row, now);
-  if (problem) return legacyError(409, `Pairing code ${code} ${problem}`);
+  if (problem) return credentialError('conflict', `Pairing code ${code} ${problem}`);
   if (facade !== null && facade !== row.facade) {
-    return legacyError(400, `Pairing code ${code} is for the ${row.facade} facade; leave facade out when claiming a code`);
+    return credentialError('invalid', `Pairing code ${code} is for the ${row.facade} facade; leave facade out when claiming a code`);
   }
   if (row.status === 'pending') {
-    return legacyError(409, `Pairing code ${code} was requested by a client and must be approved by the merchant, not claimed`);
+    return credentialError('conflict', `Pairing code ${code} was requested by a client and must be approved by the merchant, not claimed`);
   }
-  return legacyError(409, `Pairing code ${code} cannot be used`);
+  return credentialError('conflict', `Pairing code ${code} cannot be used`);
 }
 
 export interface ServerPairingRequest {
@@ -128,7 +128,7 @@ export async function createPairingCode(ctx: EngineContext, request: ServerPairi
   const facade = checked(() => checkFacade(request.facade, 'pos'));
   const label = checked(() => checkLabel(request.label));
   if (request.requireAuth !== undefined && typeof request.requireAuth !== 'boolean') {
-    throw legacyError(400, 'requireAuth must be true or false');
+    throw credentialError('invalid', 'requireAuth must be true or false');
   }
   const merchant = await resolveMerchant(ctx.db, request.merchantId);
   const now = ctx.clock.now();
@@ -167,7 +167,7 @@ export async function approvePairingCode(ctx: EngineContext, code: string, merch
   if (approved) return approved;
   const row = await ctx.db.selectFrom('tokens').selectAll().where('pairing_code', '=', code).executeTakeFirst();
   if (row && row.status === 'active' && row.sin === null && row.paired_at === null) {
-    throw legacyError(409, `Pairing code ${code} was created by the merchant; a client claims it with POST /tokens {id, pairingCode}`);
+    throw credentialError('conflict', `Pairing code ${code} was created by the merchant; a client claims it with POST /tokens {id, pairingCode}`);
   }
   throw await explainUnusableCode(ctx, code, now);
 }
@@ -220,7 +220,7 @@ export async function listTokens(db: Db, filter: { merchantId?: string; status?:
   if (filter.status) {
     const status = filter.status;
     if (!(TOKEN_STATUSES as readonly string[]).includes(status)) {
-      throw invalidParam('unmapped', `Invalid parameter status: must be one of ${TOKEN_STATUSES.join(', ')}`);
+      throw invalidParam('request', `Invalid parameter status: must be one of ${TOKEN_STATUSES.join(', ')}`);
     }
     query = query.where('status', '=', status as TokenStatus);
   }
@@ -234,6 +234,6 @@ export async function revokeToken(ctx: EngineContext, token: string): Promise<To
     .where('token', '=', token)
     .returningAll()
     .executeTakeFirst();
-  if (!revoked) throw legacyError(404, `Token ${token} not found`);
+  if (!revoked) throw credentialError('not-found', `Token ${token} not found`);
   return revoked;
 }

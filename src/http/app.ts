@@ -4,20 +4,17 @@ import Router from '@koa/router';
 import type { EngineContext } from '../engine/context.js';
 import type { Sandbox } from '../engine/sandbox.js';
 import type { Logger } from '../logger.js';
-import { invoicesRoutes } from './bitpay/invoices.js';
-import { publicRoutes } from './bitpay/rates.js';
-import { refundsRoutes } from './bitpay/refunds.js';
-import { tokensRoutes } from './bitpay/tokens.js';
 import type { AppContext, AppState } from './context.js';
 import { cors } from './cors.js';
-import { errorBody, errorMapper, methodErrors, unreadableBody } from './errors.js';
+import type { Dialect } from '../dialects/dialect.js';
+import { errorMapper, methodErrors, respondWithError, unreadableBody, type ErrorShapes } from './errors.js';
 import { createSandboxKey } from './sandbox/guard.js';
 import { sandboxRoutes } from './sandbox/routes.js';
 import { refuseUnacceptableBody, refuseUnstorableUrl } from './validate.js';
 import { checkoutRoutes } from './web/checkout.js';
 import { dashboardRoutes } from './web/dashboard.js';
 import { modalScriptRoutes } from './web/modal.js';
-import { AppError } from '../errors.js';
+import { EngineError } from '../errors.js';
 import { systemRandom } from '../domain/ids.js';
 
 export const BODY_LIMIT = '1mb';
@@ -52,23 +49,25 @@ function hasBody(ctx: AppContext): boolean {
  * Sets (rather than throws) the 404 so that the router's allowedMethods, which runs after it,
  * can still turn a known path with the wrong method into a 405.
  */
-function notFoundRoute(ctx: AppContext): void {
-  const error = new AppError(`No such endpoint: ${ctx.method} ${ctx.path}`, { status: 404, resource: 'unmapped', suffix: '01' });
-  ctx.status = 404;
-  ctx.body = errorBody(ctx.method, error);
+function notFoundRoute(shapes: ErrorShapes) {
+  return (ctx: AppContext): void => respondWithError(ctx, shapes, new EngineError('not-found', `No such endpoint: ${ctx.method} ${ctx.path}`, { subject: 'request' }));
 }
 
 export interface AppDependencies {
   engine: EngineContext;
   sandbox: Sandbox;
   publicUrl: () => string;
+  /** The dialects served (DIALECTS), each mounted with its routes. */
+  dialects: readonly Dialect[];
+  /** Which dialect's shape a request's errors take. */
+  shapes: ErrorShapes;
 }
 
-export function createApp({ engine, sandbox, publicUrl }: AppDependencies): Koa<AppState> {
+export function createApp({ engine, sandbox, publicUrl, dialects, shapes }: AppDependencies): Koa<AppState> {
   const app = new Koa<AppState>();
   app.silent = true;
   app.use(requestLog(engine.logger));
-  app.use(errorMapper(engine.logger));
+  app.use(errorMapper(engine.logger, shapes));
   app.use(cors);
   app.use(refuseUnstorableUrl);
   const parseBody = bodyParser({
@@ -87,13 +86,9 @@ export function createApp({ engine, sandbox, publicUrl }: AppDependencies): Koa<
   app.use((ctx, next) => (hasBody(ctx) ? parseBody(ctx, next) : next()));
   app.use(refuseUnacceptableBody);
   const root = new Router<AppState>();
-  const auth = { engine, publicUrl };
   const sandboxKey = createSandboxKey(engine.config.sandboxToken);
   for (const router of [
-    tokensRoutes(engine, publicUrl),
-    invoicesRoutes(engine, sandbox, auth),
-    refundsRoutes(engine, auth),
-    publicRoutes(engine),
+    ...dialects.flatMap((dialect) => dialect.routes({ engine, sandbox, publicUrl })),
     sandboxRoutes(engine, sandbox, sandboxKey),
     checkoutRoutes(engine, sandbox, sandboxKey),
     dashboardRoutes(engine, sandbox, sandboxKey),
@@ -101,10 +96,10 @@ export function createApp({ engine, sandbox, publicUrl }: AppDependencies): Koa<
   ]) {
     root.use(router.routes());
   }
-  app.use(methodErrors);
+  app.use(methodErrors(shapes));
   root.get('/', (ctx) => ctx.redirect('/dashboard'));
   app.use(root.routes());
   app.use(root.allowedMethods());
-  app.use(notFoundRoute);
+  app.use(notFoundRoute(shapes));
   return app;
 }

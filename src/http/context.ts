@@ -1,21 +1,14 @@
 import type { ParameterizedContext } from 'koa';
-import type { Principal } from './auth.js';
 
 export interface AppState {
   requestId: string;
-  principal?: Principal;
+  /** Who is calling, as the dialect's auth guard found it; each dialect reads its own. */
+  principal?: unknown;
   /** The browser's CSRF token, once a page has asked for it. */
   csrf?: string;
 }
 
 export type AppContext = ParameterizedContext<AppState>;
-
-/** The principal set by requireToken; routes behind that guard always have one. */
-export function principalOf(ctx: AppContext): Principal {
-  const principal = ctx.state.principal;
-  if (!principal) throw new Error('route is missing its requireToken guard');
-  return principal;
-}
 
 /** The parsed JSON body as an object (the body parser only accepts objects and arrays). */
 export function bodyOf(ctx: AppContext): Record<string, unknown> {

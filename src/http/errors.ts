@@ -1,27 +1,28 @@
 import type { Context, Next } from 'koa';
-import { AppError, type ErrorResource } from '../errors.js';
+import type { Dialect } from '../dialects/dialect.js';
+import { EngineError, type ErrorSubject } from '../errors.js';
 import type { Logger } from '../logger.js';
 
-const METHOD_PREFIX: Record<string, string> = { POST: '01', GET: '02', PUT: '03', DELETE: '04' };
-const RESOURCE_DIGITS = { unmapped: '00', invoice: '01', refund: '02' } as const;
-
-/** The resource a path addresses, for errors raised before a route has run (`/invoices/…` → invoice). */
-export function resourceOfPath(path: string): ErrorResource {
+/** The subject a path addresses, for errors raised before a route has run (`/invoices/…` → invoice). */
+export function subjectOfPath(path: string): ErrorSubject {
   const first = /^\/([^/]*)/.exec(path)?.[1]?.toLowerCase();
   if (first === 'invoices') return 'invoice';
   if (first === 'refunds') return 'refund';
-  return 'unmapped';
+  return 'request';
 }
 
-/** BitPay's six-digit code: method (01 POST, 02 GET, 03 PUT, 04 DELETE), resource, error. */
-export function errorCode(method: string, error: AppError): string {
-  const resource = RESOURCE_DIGITS[error.options.resource ?? 'unmapped'];
-  return `${METHOD_PREFIX[method] ?? '00'}${resource}${error.options.suffix ?? '00'}`;
+/** The dialect whose shape a request's errors take: the first served one that owns its path, else the fallback. */
+export type ErrorShapes = (path: string) => Pick<Dialect, 'errorStatus' | 'errorBody'>;
+
+export function errorShapes(dialects: readonly Dialect[], fallback: Dialect): ErrorShapes {
+  return (path) => dialects.find((d) => d.owns(path)) ?? fallback;
 }
 
-export function errorBody(method: string, error: AppError): Record<string, unknown> {
-  if (error.isLegacy) return { error: error.message, ...error.options.details };
-  return { status: 'error', code: errorCode(method, error), data: null, error: error.message, ...error.options.details };
+/** Writes an error on the response in the shape of the request's dialect. */
+export function respondWithError(ctx: Context, shapes: ErrorShapes, error: EngineError): void {
+  const shape = shapes(ctx.path);
+  ctx.status = shape.errorStatus(error);
+  ctx.body = shape.errorBody(ctx.method, error);
 }
 
 interface HttpLikeError {
@@ -34,22 +35,18 @@ interface HttpLikeError {
   body?: unknown;
 }
 
+const request = { subject: 'request' } as const;
+
 /** Errors thrown by Koa, the body parser or the router (they carry an HTTP status). */
-function fromHttpError(error: HttpLikeError): AppError | null {
+function fromHttpError(error: HttpLikeError): EngineError | null {
   const status = error.status ?? error.statusCode;
   if (typeof status !== 'number' || status < 400 || status >= 500) return null;
-  if (status === 413 || error.type === 'entity.too.large') {
-    return new AppError('Request body is larger than the 1 MB limit', { status: 413, resource: 'unmapped', suffix: '02' });
-  }
+  if (status === 413 || error.type === 'entity.too.large') return new EngineError('too-large', 'Request body is larger than the 1 MB limit', request);
   if (status === 400 && (error.body !== undefined || error.type === 'entity.parse.failed')) {
-    return new AppError(`Malformed JSON body: ${error.message ?? 'could not be parsed'}`, {
-      status: 400,
-      resource: 'unmapped',
-      suffix: '02',
-    });
+    return new EngineError('invalid', `Malformed JSON body: ${error.message ?? 'could not be parsed'}`, request);
   }
-  if (status === 415) return new AppError(error.message ?? 'Unsupported content type', { status, resource: 'unmapped', suffix: '02' });
-  return new AppError(error.expose && error.message ? error.message : 'Bad request', { status, resource: 'unmapped', suffix: '02' });
+  if (status === 415) return new EngineError('unsupported-media', error.message ?? 'Unsupported content type', request);
+  return new EngineError('invalid', error.expose && error.message ? error.message : 'Bad request', request);
 }
 
 /**
@@ -60,38 +57,28 @@ function fromHttpError(error: HttpLikeError): AppError | null {
 export function unreadableBody(error: unknown): unknown {
   const status = (error as HttpLikeError).status ?? (error as HttpLikeError).statusCode;
   if (typeof status === 'number') return error;
-  return new AppError(`The body could not be decoded as its Content-Encoding says: ${(error as Error).message ?? 'unreadable'}`, {
-    status: 400,
-    resource: 'unmapped',
-    suffix: '02',
-  });
+  return new EngineError('invalid', `The body could not be decoded as its Content-Encoding says: ${(error as Error).message ?? 'unreadable'}`, request);
 }
 
 /**
- * The one place a failure becomes a response: always JSON in BitPay's shape, never a stack
- * trace. Unexpected faults are logged with the request id and answered 500.
+ * The one place a failure becomes a response: always JSON in the shape of the request's
+ * dialect, never a stack trace. Unexpected faults are logged with the request id and answered 500.
  */
-export function errorMapper(logger: Logger) {
+export function errorMapper(logger: Logger, shapes: ErrorShapes) {
   return async function mapErrors(ctx: Context, next: Next): Promise<void> {
     try {
       await next();
     } catch (thrown) {
-      const known = thrown instanceof AppError ? thrown : fromHttpError(thrown as HttpLikeError);
+      const known = thrown instanceof EngineError ? thrown : fromHttpError(thrown as HttpLikeError);
       const requestId = ctx.state.requestId as string | undefined;
-      const error =
-        known ??
-        new AppError(`Internal error; the emulator's log has the details under request id ${requestId}`, {
-          status: 500,
-          resource: 'unmapped',
-          suffix: '00',
-          details: { requestId },
-        });
       if (!known) {
         const fault = thrown as Error;
         logger.error('unhandled error', { requestId, error: fault?.message, stack: fault?.stack });
       }
-      ctx.status = error.options.status;
-      ctx.body = errorBody(ctx.method, error);
+      const error =
+        known ??
+        new EngineError('fault', `Internal error; the emulator's log has the details under request id ${requestId}`, { subject: 'request', details: { requestId } });
+      respondWithError(ctx, shapes, error);
     }
   };
 }
@@ -102,16 +89,13 @@ export function errorMapper(logger: Logger) {
  * request with 200 and no body. All three become a 405 with a JSON body. (OPTIONS on BitPay's
  * paths never gets here: http/cors.ts answers it as a CORS preflight, 204.)
  */
-export async function methodErrors(ctx: Context, next: Next): Promise<void> {
-  await next();
-  const bareOptions = ctx.method === 'OPTIONS' && ctx.status === 200 && !ctx.body;
-  if (ctx.status !== 405 && ctx.status !== 501 && !bareOptions) return;
-  const allowed = ctx.response.get('Allow');
-  const error = new AppError(`Method ${ctx.method} is not allowed on ${ctx.path}${allowed ? `; allowed: ${allowed}` : ''}`, {
-    status: 405,
-    resource: 'unmapped',
-    suffix: '01',
-  });
-  ctx.body = errorBody(ctx.method, error);
-  ctx.status = error.options.status;
+export function methodErrors(shapes: ErrorShapes) {
+  return async function refuseMethod(ctx: Context, next: Next): Promise<void> {
+    await next();
+    const bareOptions = ctx.method === 'OPTIONS' && ctx.status === 200 && !ctx.body;
+    if (ctx.status !== 405 && ctx.status !== 501 && !bareOptions) return;
+    const allowed = ctx.response.get('Allow');
+    const message = `Method ${ctx.method} is not allowed on ${ctx.path}${allowed ? `; allowed: ${allowed}` : ''}`;
+    respondWithError(ctx, shapes, new EngineError('method-not-allowed', message, request));
+  };
 }

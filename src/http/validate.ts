@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { Next } from 'koa';
-import { invalidParam, missingParam, type ErrorResource } from '../errors.js';
-import { resourceOfPath } from './errors.js';
+import { invalidParam, missingParam, type ErrorSubject } from '../errors.js';
+import { subjectOfPath } from './errors.js';
 import type { AppContext } from './context.js';
 
 const SCHEMAS_DIR = new URL('../../schemas/', import.meta.url);
@@ -116,7 +116,7 @@ function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
  * Validates a request body or query against a schema under schemas/ and returns it typed, or
  * throws BitPay's coded error naming the field: xx..03 when missing, xx..02 when invalid.
  */
-export function validated<T>(schemaId: string, resource: ErrorResource, input: Record<string, unknown>): T {
+export function validated<T>(schemaId: string, resource: ErrorSubject, input: Record<string, unknown>): T {
   const value = withoutNulls(input);
   const validate = validatorFor(schemaId);
   if (!validate(value)) {
@@ -139,12 +139,12 @@ export async function refuseUnstorableUrl(ctx: AppContext, next: Next): Promise<
   try {
     path = decodeURIComponent(ctx.path);
   } catch {
-    throw invalidParam('unmapped', 'Invalid URL: the path has a broken %-escape');
+    throw invalidParam('request', 'Invalid URL: the path has a broken %-escape');
   }
-  if (unstorable(path)) throw invalidParam('unmapped', 'Invalid URL: the path contains a NUL character or invalid Unicode');
+  if (unstorable(path)) throw invalidParam('request', 'Invalid URL: the path contains a NUL character or invalid Unicode');
   for (const [name, value] of Object.entries(ctx.query)) {
     if ([name, ...([] as unknown[]).concat(value)].some((v) => typeof v === 'string' && unstorable(v))) {
-      throw invalidParam('unmapped', `Invalid parameter ${name}: contains a NUL character or invalid Unicode`);
+      throw invalidParam('request', `Invalid parameter ${name}: contains a NUL character or invalid Unicode`);
     }
   }
   await next();
@@ -159,7 +159,7 @@ export async function refuseUnacceptableBody(ctx: AppContext, next: Next): Promi
   const bad = findUnacceptable(ctx.request.body);
   if (bad !== null) {
     const field = bad.path === '' ? 'body' : fieldName(bad.path);
-    throw invalidParam(resourceOfPath(ctx.path), `Invalid parameter ${field}: ${bad.problem}`);
+    throw invalidParam(subjectOfPath(ctx.path), `Invalid parameter ${field}: ${bad.problem}`);
   }
   await next();
 }

@@ -3,54 +3,62 @@ import type { Db } from '../db/schema.js';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable } from '../db/tables/webhooks.js';
 import { toJson } from '../db/json.js';
 import { base58Text } from '../domain/ids.js';
-import { nextAttemptDelay, type WebhookEvent } from '../domain/webhook-policy.js';
 import type { EngineContext } from '../engine/context.js';
-import type { Invoice } from '../engine/invoices.js';
 import { notFound } from '../errors.js';
+import type { WebhookFormats } from './format.js';
 
 export type Delivery = Selectable<WebhookDeliveriesTable>;
 export type Attempt = Selectable<WebhookAttemptsTable>;
 
-export interface QueuedWebhook {
-  invoice: Invoice;
-  event: WebhookEvent;
-  /** Refund webhooks always use the extended format; invoice webhooks follow the invoice. */
+/** A webhook a dialect's subscriber wants sent. */
+export interface NewDelivery {
+  dialect: string;
+  invoiceId: string;
   refundId?: string;
+  /** Deliveries of one stream go out in order (default: the invoice's). */
+  stream?: string;
+  url: string;
+  event: { code: number | null; name: string };
+  /** The dialect's envelope variant (BitPay: the extended `{event, data}` form). */
+  extended: boolean;
+  signingKey: string;
 }
 
 /**
- * Puts webhooks in the outbox, in the caller's transaction: they exist if and only if the change
- * that caused them committed. Invoices without a notificationURL get none.
+ * Puts deliveries in the outbox, in the caller's transaction: they exist if and only if the
+ * change that caused them committed.
  */
-export async function queueWebhooks(db: Db, ctx: EngineContext, webhooks: QueuedWebhook[], now: number): Promise<void> {
-  const rows = webhooks
-    .filter(({ invoice }) => invoice.notification_url)
-    .map(({ invoice, event, refundId }) => ({
-      id: base58Text(ctx.random, 22),
-      kind: refundId ? ('refund' as const) : ('invoice' as const),
-      invoice_id: invoice.id,
-      refund_id: refundId ?? null,
-      stream: invoice.id,
-      url: invoice.notification_url as string,
-      event_code: event.code,
-      event_name: event.name,
-      extended: refundId !== undefined || invoice.extended_notifications,
-      signing_token: invoice.api_token,
-      status: 'pending' as const,
-      next_attempt_at: now + ctx.config.webhookFaults.delayMs,
-      lease_until: null,
-      created_at: now,
-      delivered_at: null,
-    }));
-  if (rows.length > 0) await db.insertInto('webhook_deliveries').values(rows).execute();
+export async function queueDeliveries(db: Db, ctx: EngineContext, deliveries: NewDelivery[], now: number): Promise<void> {
+  if (deliveries.length === 0) return;
+  const rows = deliveries.map((d) => ({
+    id: base58Text(ctx.random, 22),
+    dialect: d.dialect,
+    kind: d.refundId ? ('refund' as const) : ('invoice' as const),
+    invoice_id: d.invoiceId,
+    refund_id: d.refundId ?? null,
+    stream: d.stream ?? d.invoiceId,
+    url: d.url,
+    event_code: d.event.code,
+    event_name: d.event.name,
+    extended: d.extended,
+    signing_key: d.signingKey,
+    status: 'pending' as const,
+    next_attempt_at: now + ctx.config.webhookFaults.delayMs,
+    lease_until: null,
+    created_at: now,
+    delivered_at: null,
+  }));
+  await db.insertInto('webhook_deliveries').values(rows).execute();
 }
 
 /**
- * Leases up to `limit` due deliveries for `leaseMs` of wall-clock time. Only the oldest pending
- * delivery of a stream is due (per-invoice order), or the newest under the reorder fault. A
- * worker that dies leaves its lease to run out, and another takes the delivery over.
+ * Leases up to `limit` due deliveries of the given dialects for `leaseMs` of wall-clock time.
+ * Only the oldest pending delivery of a stream is due (per-invoice order), or the newest under
+ * the reorder fault. A worker that dies leaves its lease to run out, and another takes the
+ * delivery over.
  */
-export async function claimDueDeliveries(ctx: EngineContext, limit: number, leaseMs: number): Promise<Delivery[]> {
+export async function claimDueDeliveries(ctx: EngineContext, dialects: string[], limit: number, leaseMs: number): Promise<Delivery[]> {
+  if (dialects.length === 0) return [];
   const now = ctx.clock.now();
   const wallNow = Date.now();
   const before = ctx.config.webhookFaults.reorder ? sql`e.seq > d.seq` : sql`e.seq < d.seq`;
@@ -58,7 +66,7 @@ export async function claimDueDeliveries(ctx: EngineContext, limit: number, leas
     UPDATE webhook_deliveries SET lease_until = ${wallNow + leaseMs}
     WHERE id IN (
       SELECT d.id FROM webhook_deliveries d
-      WHERE d.status = 'pending' AND d.next_attempt_at <= ${now}
+      WHERE d.status = 'pending' AND d.next_attempt_at <= ${now} AND d.dialect IN (${sql.join(dialects)})
         AND (d.lease_until IS NULL OR d.lease_until < ${wallNow})
         AND NOT EXISTS (
           SELECT 1 FROM webhook_deliveries e WHERE e.stream = d.stream AND e.status = 'pending' AND ${before}
@@ -98,15 +106,15 @@ function attemptRow(deliveryId: string, number: number, attempt: AttemptRecord) 
 }
 
 /**
- * Logs the attempts of a batch and moves each delivery on: delivered, retried on BitPay's
+ * Logs the attempts of a batch and moves each delivery on: delivered, retried on its dialect's
  * schedule, or given up. One transaction for the whole batch.
  */
-export async function recordAttempts(ctx: EngineContext, outcomes: { delivery: Delivery; attempt: AttemptRecord }[]): Promise<void> {
+export async function recordAttempts(ctx: EngineContext, formats: WebhookFormats, outcomes: { delivery: Delivery; attempt: AttemptRecord }[]): Promise<void> {
   if (outcomes.length === 0) return;
   const now = ctx.clock.now();
   const updates = outcomes.map(({ delivery, attempt }) => {
     const attempts = delivery.attempts + 1;
-    const delay = nextAttemptDelay(attempts);
+    const delay = formats.get(delivery.dialect)?.retryDelayMs(attempts) ?? null;
     const status = attempt.delivered ? 'delivered' : delay === null ? 'failed' : 'pending';
     return {
       id: delivery.id,
@@ -151,7 +159,7 @@ export async function redeliver(ctx: EngineContext, id: string): Promise<Deliver
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();
-  if (!delivery) throw notFound('unmapped', `Webhook delivery ${id} not found`);
+  if (!delivery) throw notFound('request', `Webhook delivery ${id} not found`);
   return delivery;
 }
 

@@ -1,10 +1,5 @@
-import { webhookSignature } from '../crypto/hmac.js';
-import { isDelivered } from '../domain/webhook-policy.js';
-import { chainViewOf } from '../engine/chain.js';
 import type { EngineContext } from '../engine/context.js';
-import { presentInvoice } from '../http/bitpay/presenters/invoice.js';
-import { presentRefund } from '../http/bitpay/presenters/refund.js';
-import { presentInvoiceWebhookData, webhookBody } from '../http/bitpay/presenters/webhook.js';
+import type { WebhookFormat, WebhookFormats } from './format.js';
 import { claimDueDeliveries, recordAttempts, recordDuplicate, type AttemptRecord, type Delivery } from './outbox.js';
 import { startLoop } from '../scheduler/loop.js';
 import { postWebhook } from './sender.js';
@@ -20,38 +15,20 @@ export interface DeliveryWorker {
 export interface WorkerOptions {
   publicUrl: () => string;
   pollMs: number;
-  /** Deliveries claimed and sent together, each to a different invoice; LANES batches may be in flight. */
+  /** Deliveries claimed and sent together, each to a different stream; LANES batches may be in flight. */
   batchSize: number;
+  /** The webhook format of each dialect served; only their deliveries are sent. */
+  formats: WebhookFormats;
 }
 
-/**
- * The bodies of a batch, built when they are sent: BitPay's IPN carries the invoice (or refund)
- * as it is at delivery time. Refund webhooks are always `{event, data}`, without the refund's
- * token. The batch's invoices, refunds and payments are read in a few queries.
- */
-async function render(ctx: EngineContext, deliveries: Delivery[], publicUrl: string): Promise<Map<string, string>> {
-  const invoiceIds = [...new Set(deliveries.map((d) => d.invoice_id))];
-  const refundIds = deliveries.flatMap((d) => (d.refund_id === null ? [] : [d.refund_id]));
-  const [invoices, refunds, chain] = await Promise.all([
-    ctx.db.selectFrom('invoices').selectAll().where('id', 'in', invoiceIds).execute(),
-    refundIds.length === 0 ? [] : ctx.db.selectFrom('refunds').selectAll().where('id', 'in', refundIds).execute(),
-    chainViewOf(ctx.db, invoiceIds),
-  ]);
-  const view = { facade: 'merchant' as const, publicUrl, now: ctx.clock.now(), chain };
-  const invoiceData = new Map(invoices.map((invoice) => [invoice.id, presentInvoiceWebhookData(presentInvoice(invoice, view), invoice.buyer)]));
-  const refundData = new Map(
-    refunds.map((refund) => {
-      const { token: _token, ...data } = presentRefund(refund);
-      return [refund.id, data];
-    }),
+/** The bodies of a batch, each rendered by its dialect's format when it is sent. */
+async function render(ctx: EngineContext, formats: WebhookFormats, deliveries: Delivery[], publicUrl: string): Promise<Map<string, string>> {
+  const byDialect = new Map<string, Delivery[]>();
+  for (const delivery of deliveries) byDialect.set(delivery.dialect, [...(byDialect.get(delivery.dialect) ?? []), delivery]);
+  const rendered = await Promise.all(
+    [...byDialect].map(([dialect, batch]) => (formats.get(dialect) as WebhookFormat).render(ctx, batch, publicUrl)),
   );
-  const bodies = new Map<string, string>();
-  for (const delivery of deliveries) {
-    const event = { code: delivery.event_code, name: delivery.event_name };
-    const data = delivery.refund_id !== null ? refundData.get(delivery.refund_id) : invoiceData.get(delivery.invoice_id);
-    if (data) bodies.set(delivery.id, webhookBody(event, data, delivery.refund_id !== null || delivery.extended));
-  }
-  return bodies;
+  return new Map(rendered.flatMap((bodies) => [...bodies]));
 }
 
 function chance(ctx: EngineContext, probability: number): boolean {
@@ -74,20 +51,17 @@ const LANES = 2;
 export function startDeliveryWorker(ctx: EngineContext, options: WorkerOptions): DeliveryWorker {
   const { config, logger } = ctx;
   const leaseMs = config.webhookTimeoutMs + 5_000;
+  const dialects = [...options.formats.keys()];
   const attempt = async (delivery: Delivery, body: string): Promise<AttemptRecord> => {
+    const format = options.formats.get(delivery.dialect) as WebhookFormat;
     const startedAt = ctx.clock.now();
-    const requestHeaders = {
-      'Content-Type': 'application/json',
-      Accept: 'application/json',
-      'User-Agent': 'BitPay-Emulator-IPN/1.0',
-      'X-Delivery-Id': delivery.id,
-      'x-signature': webhookSignature(body, delivery.signing_token),
-    };
+    const requestHeaders = { ...format.headers(delivery, body), 'X-Delivery-Id': delivery.id };
     const result = await postWebhook(delivery.url, body, requestHeaders, config.webhookTimeoutMs);
-    const delivered = result.status !== null && isDelivered(result.status, config.webhookSuccess);
+    const delivered = result.status !== null && format.delivered(result.status);
     const error = result.error ?? (delivered ? null : `HTTP ${result.status}${result.status !== null && result.status >= 300 && result.status < 400 ? ' (redirects are not followed)' : ''} is not a delivery`);
     logger.info('webhook', {
       deliveryId: delivery.id,
+      dialect: delivery.dialect,
       invoiceId: delivery.invoice_id,
       code: delivery.event_code,
       url: delivery.url,
@@ -100,10 +74,10 @@ export function startDeliveryWorker(ctx: EngineContext, options: WorkerOptions):
 
   /** Sends a claimed batch at once (each to a different invoice) and records it in one transaction. */
   const deliverBatch = async (batch: Delivery[]) => {
-    const bodies = await render(ctx, batch, options.publicUrl());
+    const bodies = await render(ctx, options.formats, batch, options.publicUrl());
     const sendable = batch.filter((d) => bodies.has(d.id));
     const outcomes = await Promise.all(sendable.map(async (delivery) => ({ delivery, attempt: await attempt(delivery, bodies.get(delivery.id) as string) })));
-    await recordAttempts(ctx, outcomes);
+    await recordAttempts(ctx, options.formats, outcomes);
     for (const { delivery, attempt: first } of outcomes) {
       if (first.delivered && chance(ctx, config.webhookFaults.duplicate)) {
         await recordDuplicate(ctx, delivery, await attempt(delivery, first.requestBody));
@@ -116,7 +90,7 @@ export function startDeliveryWorker(ctx: EngineContext, options: WorkerOptions):
     async () => {
       const lane = async () => {
         for (;;) {
-          const batch = await claimDueDeliveries(ctx, options.batchSize, leaseMs);
+          const batch = await claimDueDeliveries(ctx, dialects, options.batchSize, leaseMs);
           if (batch.length === 0) return;
           await deliverBatch(batch);
         }

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import Koa from 'koa';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { errorMapper } from '../../src/http/errors.js';
+import { bitpay } from '../../src/dialects/bitpay/index.js';
+import { errorMapper, errorShapes } from '../../src/http/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { newKey, pairClient, rawRequest, sdkTransport, sign } from '../support/bitpay.js';
 import { startTestEmulator, type Emulator } from '../support/emulator.js';
@@ -69,7 +70,7 @@ describe('HTTP conventions', () => {
       ctx.state.requestId = 'req-1';
       await next();
     });
-    app.use(errorMapper(createLogger('error', (line) => lines.push(line))));
+    app.use(errorMapper(createLogger('error', (line) => lines.push(line)), errorShapes([bitpay], bitpay)));
     app.use(() => {
       throw new Error('database exploded');
     });

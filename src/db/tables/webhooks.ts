@@ -6,15 +6,18 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 export interface WebhookDeliveriesTable {
   id: string;
   seq: Generated<number>;
+  /** The dialect whose webhook format renders, signs and retries this delivery. */
+  dialect: string;
   kind: 'invoice' | 'refund';
   invoice_id: string;
   refund_id: string | null;
   stream: string;
   url: string;
-  event_code: number;
+  event_code: number | null;
   event_name: string;
   extended: boolean;
-  signing_token: string;
+  /** The secret the dialect signs the body with. */
+  signing_key: string;
   status: DeliveryStatus;
   attempts: Generated<number>;
   next_attempt_at: number;

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Next } from 'koa';
-import { legacyError } from '../../errors.js';
+import { credentialError } from '../../errors.js';
 import type { AppContext } from '../context.js';
 import { createLoginThrottle, type LoginThrottle } from '../login-throttle.js';
 
@@ -36,7 +36,7 @@ export function createSandboxKey(token: string | null, throttle: LoginThrottle =
       if (wait > 0) {
         const seconds = Math.ceil(wait / 1000);
         ctx.set('Retry-After', String(seconds));
-        throw legacyError(429, `Too many wrong SANDBOX_TOKEN attempts from this address: try again in ${seconds} s`);
+        throw credentialError('rate-limited', `Too many wrong SANDBOX_TOKEN attempts from this address: try again in ${seconds} s`);
       }
       if (sameSecret(presented, token)) {
         throttle.succeeded(ctx.ip);
@@ -75,9 +75,9 @@ export function requestOrigin(ctx: AppContext): 'same-origin' | 'cross-site' | '
  */
 export function sandboxGuard(key: SandboxKey) {
   return async function guard(ctx: AppContext, next: Next): Promise<void> {
-    if (requestOrigin(ctx) === 'cross-site') throw legacyError(403, 'Cross-site request refused');
+    if (requestOrigin(ctx) === 'cross-site') throw credentialError('forbidden', 'Cross-site request refused');
     if (!hasSandboxAccess(ctx, key)) {
-      throw legacyError(401, 'The sandbox API requires Authorization: Bearer <SANDBOX_TOKEN>');
+      throw credentialError('unauthenticated', 'The sandbox API requires Authorization: Bearer <SANDBOX_TOKEN>');
     }
     await next();
   };

@@ -10,7 +10,7 @@ export function sandboxBody(ctx: AppContext, ...fields: string[]): Record<string
   const unknown = Object.keys(body).find((key) => !fields.includes(key));
   if (unknown !== undefined) {
     const takes = fields.length === 0 ? 'this request takes no fields' : `this request takes ${fields.join(', ')}`;
-    throw invalidParam('unmapped', `Unknown field ${unknown}: ${takes}`);
+    throw invalidParam('request', `Unknown field ${unknown}: ${takes}`);
   }
   return body;
 }
@@ -18,6 +18,6 @@ export function sandboxBody(ctx: AppContext, ...fields: string[]): Record<string
 /** A query parameter given at most once; an empty one counts as absent. */
 export function queryParam(ctx: AppContext, name: string): string | undefined {
   const value = ctx.query[name];
-  if (Array.isArray(value)) throw invalidParam('unmapped', `Invalid parameter ${name}: give it once`);
+  if (Array.isArray(value)) throw invalidParam('request', `Invalid parameter ${name}: give it once`);
   return value === undefined || value === '' ? undefined : value;
 }

@@ -3,8 +3,8 @@ import { confirmations, type Block, type ChainTransaction, type ChainView } from
 import type { Invoice, invoiceEvents } from '../../engine/invoices.js';
 import type { Merchant } from '../../engine/merchants.js';
 import type { Attempt, Delivery } from '../../webhooks/outbox.js';
-import { presentInvoice } from '../bitpay/presenters/invoice.js';
-import { presentRefund } from '../bitpay/presenters/refund.js';
+import { presentInvoice } from '../../dialects/bitpay/presenters/invoice.js';
+import { presentRefund } from '../../dialects/bitpay/presenters/refund.js';
 import type { Refund } from '../../engine/refunds.js';
 import type { Token } from '../../engine/tokens.js';
 

@@ -9,7 +9,7 @@ import { updateRates } from '../../engine/rates.js';
 import type { Sandbox } from '../../engine/sandbox.js';
 import { approvePairingCode, createPairingCode, listTokens, revokeToken } from '../../engine/tokens.js';
 import { invalidParam } from '../../errors.js';
-import { presentRefund } from '../bitpay/presenters/refund.js';
+import { presentRefund } from '../../dialects/bitpay/presenters/refund.js';
 import { bodyOf, requestBaseUrl, type AppState } from '../context.js';
 import { guardedRoutes } from '../guarded-routes.js';
 import { sandboxGuard, type SandboxKey } from './guard.js';
@@ -37,14 +37,14 @@ function invoiceSummary(invoice: Invoice) {
 function durationMs(value: unknown): number {
   const ms = typeof value === 'number' ? value : typeof value === 'string' ? parseDuration(value) : null;
   if (ms === null || !Number.isSafeInteger(ms) || ms < 0) {
-    throw invalidParam('unmapped', 'advance must be a duration such as "15m", "1h30m", "2d", or milliseconds');
+    throw invalidParam('request', 'advance must be a duration such as "15m", "1h30m", "2d", or milliseconds');
   }
   return ms;
 }
 
 function instantMs(value: unknown): number {
   const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (!Number.isSafeInteger(ms)) throw invalidParam('unmapped', 'set must be milliseconds since the epoch or an ISO 8601 time');
+  if (!Number.isSafeInteger(ms)) throw invalidParam('request', 'set must be milliseconds since the epoch or an ISO 8601 time');
   return ms;
 }
 
@@ -142,7 +142,7 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, key: Sand
   routes.post('/clock', async (ctx) => {
     const body = sandboxBody(ctx, 'advance', 'set');
     if ((body.advance === undefined) === (body.set === undefined)) {
-      throw invalidParam('unmapped', 'Send {"advance": "15m"} or {"set": <ms or ISO time>}');
+      throw invalidParam('request', 'Send {"advance": "15m"} or {"set": <ms or ISO time>}');
     }
     const now = body.advance !== undefined ? await sandbox.advanceClock(durationMs(body.advance)) : await sandbox.setClock(instantMs(body.set));
     ctx.body = { mode: engine.clock.mode, now, iso: new Date(now).toISOString() };
@@ -152,7 +152,7 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, key: Sand
     const invoiceId = queryParam(ctx, 'invoiceId');
     const limitParam = queryParam(ctx, 'limit');
     const limit = limitParam === undefined ? 200 : Number(limitParam);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalidParam('unmapped', 'limit must be an integer from 1 to 1000');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalidParam('request', 'limit must be an integer from 1 to 1000');
     const { deliveries, attempts } = await sandbox.webhookLog({ invoiceId, limit });
     ctx.body = deliveries.map((d) => presentSandboxDelivery(d, attempts.get(d.id) ?? []));
   });
@@ -164,7 +164,7 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, key: Sand
 
   routes.post('/reset', async (ctx) => {
     const { keepTokens } = sandboxBody(ctx, 'keepTokens');
-    if (keepTokens !== undefined && typeof keepTokens !== 'boolean') throw invalidParam('unmapped', 'keepTokens must be true or false');
+    if (keepTokens !== undefined && typeof keepTokens !== 'boolean') throw invalidParam('request', 'keepTokens must be true or false');
     await sandbox.reset({ keepTokens: keepTokens === true });
     ctx.body = { reset: true, keptTokens: keepTokens === true };
   });

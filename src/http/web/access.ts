@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Next } from 'koa';
-import { legacyError } from '../../errors.js';
+import { credentialError } from '../../errors.js';
 import type { AppContext } from '../context.js';
 import { bodyOf } from '../context.js';
 import { hasSandboxAccess, requestOrigin, type SandboxKey } from '../sandbox/guard.js';
@@ -77,12 +77,12 @@ export function csrfToken(ctx: AppContext): string {
 export async function csrfProtection(ctx: AppContext, next: Next): Promise<void> {
   if (ctx.method === 'POST') {
     const origin = requestOrigin(ctx);
-    if (origin === 'cross-site') throw legacyError(403, 'Cross-site request refused');
+    if (origin === 'cross-site') throw credentialError('forbidden', 'Cross-site request refused');
     if (origin === 'same-origin') return next();
     const cookie = ctx.cookies.get(CSRF_COOKIE);
     const presented = (bodyOf(ctx)._csrf as string | undefined) ?? ctx.get('x-csrf-token');
     if (!cookie || !presented || !same(cookie, presented)) {
-      throw legacyError(403, 'Missing or wrong CSRF token: reload the page and try again');
+      throw credentialError('forbidden', 'Missing or wrong CSRF token: reload the page and try again');
     }
   }
   await next();

@@ -4,8 +4,8 @@ import type { EngineContext } from '../../engine/context.js';
 import type { Invoice } from '../../engine/invoices.js';
 import type { Refund } from '../../engine/refunds.js';
 import type { Sandbox } from '../../engine/sandbox.js';
-import { invalidParam, legacyError, missingParam } from '../../errors.js';
-import { presentInvoice } from '../bitpay/presenters/invoice.js';
+import { invalidParam, missingParam, credentialError } from '../../errors.js';
+import { presentInvoice } from '../../dialects/bitpay/presenters/invoice.js';
 import { requestBaseUrl, type AppContext, type AppState } from '../context.js';
 import type { SandboxKey } from '../sandbox/guard.js';
 import { canUseSandbox, csrfProtection, csrfToken } from './access.js';
@@ -181,9 +181,9 @@ export function checkoutRoutes(engine: EngineContext, sandbox: Sandbox, key: San
 
   router.post('/i/:id/sandbox/:action', csrfProtection, async (ctx) => {
     const action = ACTIONS[ctx.params.action as string];
-    if (!action) throw invalidParam('unmapped', `Unknown action ${ctx.params.action}`);
+    if (!action) throw invalidParam('request', `Unknown action ${ctx.params.action}`);
     if (!canUseSandbox(ctx, key)) {
-      throw legacyError(401, 'The sandbox controls need SANDBOX_TOKEN: log in at /dashboard/login');
+      throw credentialError('unauthenticated', 'The sandbox controls need SANDBOX_TOKEN: log in at /dashboard/login');
     }
     await action.run(sandbox, ctx.params.id as string);
     if (ctx.accepts('html', 'json') === 'json') ctx.body = { done: ctx.params.action };

@@ -11,7 +11,7 @@ import { listMerchants } from '../../engine/merchants.js';
 import { currentRates, updateRates } from '../../engine/rates.js';
 import type { Sandbox } from '../../engine/sandbox.js';
 import { approvePairingCode, createPairingCode, listTokens, revokeToken } from '../../engine/tokens.js';
-import { AppError } from '../../errors.js';
+import { EngineError, invalidParam } from '../../errors.js';
 import { bodyOf, type AppContext, type AppState } from '../context.js';
 import { presentSandboxDelivery } from '../sandbox/presenters.js';
 import { guardedRoutes } from '../guarded-routes.js';
@@ -48,7 +48,7 @@ function action(back: (ctx: AppContext) => string, run: (ctx: AppContext, body: 
       const message = await run(ctx, bodyOf(ctx));
       ctx.redirect(`${target}${join}done=${encodeURIComponent(message)}`);
     } catch (error) {
-      if (!(error instanceof AppError)) throw error;
+      if (!(error instanceof EngineError)) throw error;
       ctx.redirect(`${target}${join}error=${encodeURIComponent(error.message)}`);
     }
   };
@@ -85,7 +85,7 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox, key: Sa
     try {
       if (typeof body.token === 'string' && startSession(ctx, key, body.token)) return ctx.redirect(next);
     } catch (error) {
-      if (!(error instanceof AppError)) throw error;
+      if (!(error instanceof EngineError)) throw error;
       refusal = error.message;
     }
     ctx.redirect(`/dashboard/login?next=${encodeURIComponent(next)}&error=${encodeURIComponent(refusal)}`);
@@ -231,7 +231,7 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox, key: Sa
   }));
   routes.post('/dashboard/clock', action(() => '/dashboard/chain', async (_ctx, body) => {
     const ms = parseDuration(String(body.advance ?? ''));
-    if (ms === null) throw new AppError('Not a duration: use 15m, 1h30m, 2d', { status: 400, resource: 'unmapped', suffix: '02' });
+    if (ms === null) throw invalidParam('request', 'Not a duration: use 15m, 1h30m, 2d');
     return `Clock now ${time(await sandbox.advanceClock(ms))}`;
   }));
 

@@ -1,10 +1,10 @@
 import type { Next } from 'koa';
-import { parsePublicKey, verifySignature } from '../crypto/signature.js';
-import type { Facade } from '../domain/facades.js';
-import { legacyError } from '../errors.js';
-import type { EngineContext } from '../engine/context.js';
-import { activeTokensForSin, tokenForRequest, type AuthenticatedToken } from '../engine/tokens.js';
-import type { AppContext } from './context.js';
+import { parsePublicKey, verifySignature } from '../../crypto/signature.js';
+import type { Facade } from '../../domain/facades.js';
+import { credentialError } from '../../errors.js';
+import type { EngineContext } from '../../engine/context.js';
+import { activeTokensForSin, tokenForRequest, type AuthenticatedToken } from '../../engine/tokens.js';
+import type { AppContext } from '../../http/context.js';
 
 /** Who is calling: the token presented, its merchant and facade, and the verified SIN if signed. */
 export interface Principal {
@@ -12,6 +12,13 @@ export interface Principal {
   merchantId: string;
   facade: Facade;
   sin: string | null;
+}
+
+/** The principal set by requireToken; routes behind that guard always have one. */
+export function principalOf(ctx: AppContext): Principal {
+  const principal = ctx.state.principal as Principal | undefined;
+  if (!principal) throw new Error('route is missing its requireToken guard');
+  return principal;
 }
 
 /**
@@ -41,19 +48,18 @@ export function verifySignedRequest(ctx: AppContext, publicUrl: string, why: str
   const identity = ctx.get('x-identity');
   const signature = ctx.get('x-signature');
   if (!identity || !signature) {
-    throw legacyError(401, `Missing ${!identity ? 'x-identity' : 'x-signature'} header: ${why} requires a signed request`);
+    throw credentialError('unauthenticated', `Missing ${!identity ? 'x-identity' : 'x-signature'} header: ${why} requires a signed request`);
   }
   const key = parsePublicKey(identity);
   if (!key) {
-    throw legacyError(
-      401,
+    throw credentialError('unauthenticated',
       'Invalid x-identity: expected a hex secp256k1 public key (66 characters starting with 02 or 03)',
     );
   }
   const body = typeof ctx.request.rawBody === 'string' ? ctx.request.rawBody : '';
   const candidates = signedUrlCandidates(ctx, publicUrl);
   if (!candidates.some((url) => verifySignature(url + body, signature, key))) {
-    throw legacyError(401, 'Invalid signature', {
+    throw credentialError('unauthenticated', 'Invalid signature', {
       hint: 'x-signature must be the hex DER ECDSA signature of SHA-256(full URL + raw JSON body), made with the key in x-identity',
       signedUrl: candidates[0],
     });
@@ -78,18 +84,18 @@ async function authenticate(ctx: AppContext, options: AuthOptions, value: string
   const token = await tokenForRequest(options.engine, value);
   if (!token || token.status === 'revoked' || token.merchant_id === null) {
     if (token?.status === 'pending') {
-      throw legacyError(401, `Token is not approved yet: approve pairing code ${token.pairing_code} in the dashboard`);
+      throw credentialError('unauthenticated', `Token is not approved yet: approve pairing code ${token.pairing_code} in the dashboard`);
     }
-    throw legacyError(401, 'Invalid token');
+    throw credentialError('unauthenticated', 'Invalid token');
   }
   if (!facades.includes(token.facade)) {
-    throw legacyError(403, `This endpoint does not support the \`${token.facade}\` facade`);
+    throw credentialError('forbidden', `This endpoint does not support the \`${token.facade}\` facade`);
   }
   let sin: string | null = null;
   if (token.require_auth) {
     sin = verifySignedRequest(ctx, options.publicUrl(), `a ${token.facade} token`);
     if (token.sin !== sin) {
-      throw legacyError(403, 'Unauthorized sin', {
+      throw credentialError('forbidden', 'Unauthorized sin', {
         hint: token.sin
           ? `the token is bound to SIN ${token.sin}; the request was signed by SIN ${sin}`
           : 'the token has no client identity yet: claim its pairing code with POST /tokens {id, pairingCode}',
@@ -102,9 +108,9 @@ async function authenticate(ctx: AppContext, options: AuthOptions, value: string
 function tokenValue(ctx: AppContext, facades: readonly Facade[]): string {
   const value = presentedToken(ctx);
   if (value === undefined || value === null || value === '') {
-    throw legacyError(401, `Missing token: this endpoint needs a ${facades.join(' or ')} facade token`);
+    throw credentialError('unauthenticated', `Missing token: this endpoint needs a ${facades.join(' or ')} facade token`);
   }
-  if (typeof value !== 'string') throw legacyError(401, 'Invalid token');
+  if (typeof value !== 'string') throw credentialError('unauthenticated', 'Invalid token');
   return value;
 }
 
@@ -140,7 +146,7 @@ export function requireTokenOrResource(
     const sin = verifySignedRequest(ctx, options.publicUrl(), 'a resource token');
     const bound = (await activeTokensForSin(options.engine.db, sin)).find((t) => t.merchant_id === resource.merchantId);
     const token = bound && (await tokenForRequest(options.engine, bound.token));
-    if (!token) throw legacyError(403, 'Unauthorized sin', { hint: `no approved token of this merchant is bound to SIN ${sin}` });
+    if (!token) throw credentialError('forbidden', 'Unauthorized sin', { hint: `no approved token of this merchant is bound to SIN ${sin}` });
     ctx.state.principal = { token, merchantId: resource.merchantId, facade: token.facade, sin };
     return next();
   };

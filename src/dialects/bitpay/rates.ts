@@ -4,7 +4,7 @@ import type { EngineContext } from '../../engine/context.js';
 import { currentRates, type BtcRates } from '../../engine/rates.js';
 import { notFound } from '../../errors.js';
 import { findCurrency, fixtures } from '../../fixtures.js';
-import type { AppState } from '../context.js';
+import type { AppState } from '../../http/context.js';
 
 /** Rate decimals: at least cents, at most satoshi-like precision. */
 function rateDecimals(code: string): number {
@@ -14,8 +14,8 @@ function rateDecimals(code: string): number {
 function rateOf(rates: BtcRates, base: string, quote: string) {
   const basePerBtc = rates.get(base);
   const quotePerBtc = rates.get(quote);
-  if (!basePerBtc || !findCurrency(base)) throw notFound('unmapped', `Unknown currency: ${base}`);
-  if (!quotePerBtc || !findCurrency(quote)) throw notFound('unmapped', `Unknown currency: ${quote}`);
+  if (!basePerBtc || !findCurrency(base)) throw notFound('request', `Unknown currency: ${base}`);
+  if (!quotePerBtc || !findCurrency(quote)) throw notFound('request', `Unknown currency: ${quote}`);
   return { code: quote, name: findCurrency(quote)?.name, rate: crossRate(basePerBtc, quotePerBtc, rateDecimals(quote)) };
 }
 

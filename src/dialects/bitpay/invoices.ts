@@ -21,9 +21,9 @@ import {
 } from '../../engine/invoices.js';
 import type { InvoiceStatus, TransactionSpeed } from '../../domain/invoice.js';
 import { invalidParam } from '../../errors.js';
-import { bodyOf, principalOf, requestBaseUrl, type AppContext, type AppState } from '../context.js';
-import { requireToken, requireTokenOrResource, type AuthOptions } from '../auth.js';
-import { validated } from '../validate.js';
+import { bodyOf, requestBaseUrl, type AppContext, type AppState } from '../../http/context.js';
+import { principalOf, requireToken, requireTokenOrResource, type AuthOptions } from './auth.js';
+import { validated } from '../../http/validate.js';
 import { invoiceFacade, presentEventToken, presentInvoice } from './presenters/invoice.js';
 
 const DEFAULT_LIST_LIMIT = 100;

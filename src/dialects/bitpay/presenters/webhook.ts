@@ -1,5 +1,5 @@
 import { flatBuyerFields, type Buyer } from '../../../domain/invoice.js';
-import type { WebhookEvent } from '../../../domain/webhook-policy.js';
+import type { WebhookEvent } from '../webhook-policy.js';
 import type { presentInvoice } from './invoice.js';
 
 type PresentedInvoice = ReturnType<typeof presentInvoice>;

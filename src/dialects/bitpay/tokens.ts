@@ -1,8 +1,8 @@
 import Router from '@koa/router';
 import type { EngineContext } from '../../engine/context.js';
 import { activeTokensForSin, requestToken } from '../../engine/tokens.js';
-import { verifySignedRequest } from '../auth.js';
-import { bodyOf, type AppState } from '../context.js';
+import { verifySignedRequest } from './auth.js';
+import { bodyOf, type AppState } from '../../http/context.js';
 import { presentToken } from './presenters/token.js';
 
 /**

@@ -11,9 +11,9 @@ import {
   type CreateRefundRequest,
 } from '../../engine/refunds.js';
 import { missingParam } from '../../errors.js';
-import { requireToken, requireTokenOrResource, type AuthOptions } from '../auth.js';
-import { bodyOf, principalOf, type AppContext, type AppState } from '../context.js';
-import { validated } from '../validate.js';
+import { principalOf, requireToken, requireTokenOrResource, type AuthOptions } from './auth.js';
+import { bodyOf, type AppContext, type AppState } from '../../http/context.js';
+import { validated } from '../../http/validate.js';
 import { presentRefund } from './presenters/refund.js';
 
 /** `:key` of /refunds/:key or /refunds/guid/:key. */

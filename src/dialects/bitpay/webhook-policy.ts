@@ -1,5 +1,6 @@
-import type { InvoiceStatus, TransactionSpeed } from './invoice.js';
-import type { Step } from './lifecycle.js';
+import type { InvoiceStatus, TransactionSpeed } from '../../domain/invoice.js';
+import type { Step } from '../../domain/lifecycle.js';
+import type { RefundStatus } from '../../domain/refund.js';
 
 /** BitPay's invoice webhook codes (BITPAY-WIRE §5.3). */
 export const INVOICE_EVENTS = {
@@ -14,6 +15,14 @@ export const INVOICE_EVENTS = {
 } as const;
 
 export type WebhookEvent = { code: number; name: string };
+
+/** BitPay's refund webhooks (BITPAY-WIRE §5.3), by the status they announce. */
+export const REFUND_EVENTS: Partial<Record<RefundStatus, WebhookEvent>> = {
+  created: { code: 7001, name: 'refund_created' },
+  pending: { code: 7002, name: 'refund_pending' },
+  success: { code: 7003, name: 'refund_success' },
+  failure: { code: 7004, name: 'refund_failure' },
+};
 
 const FOR_STATUS: Partial<Record<InvoiceStatus, WebhookEvent>> = {
   paid: INVOICE_EVENTS.paidInFull,
@@ -54,11 +63,4 @@ export const RETRY_DELAYS_MS = [1, 4, 9, 16, 25].map((minutes) => minutes * 60_0
 /** When to try again after `attempts` failed attempts, or null to give up. */
 export function nextAttemptDelay(attempts: number): number | null {
   return RETRY_DELAYS_MS[attempts - 1] ?? null;
-}
-
-export type SuccessRule = '200' | '2xx';
-
-/** BitPay counts only HTTP 200 as delivered; WEBHOOK_SUCCESS=2xx relaxes that. */
-export function isDelivered(status: number, rule: SuccessRule): boolean {
-  return rule === '200' ? status === 200 : status >= 200 && status < 300;
 }

@@ -1,0 +1,21 @@
+import type { Dialect } from '../dialect.js';
+import { errorBody, errorStatus } from './errors.js';
+import { invoicesRoutes } from './invoices.js';
+import { publicRoutes } from './rates.js';
+import { refundsRoutes } from './refunds.js';
+import { tokensRoutes } from './tokens.js';
+import { BITPAY, bitpaySubscriber, bitpayWebhookFormat } from './webhooks.js';
+
+/** BitPay's REST API v2 (BITPAY-WIRE.md). It answers at the root, so it owns every path no other dialect claims. */
+export const bitpay: Dialect = {
+  name: BITPAY,
+  routes: ({ engine, sandbox, publicUrl }) => {
+    const auth = { engine, publicUrl };
+    return [tokensRoutes(engine, publicUrl), invoicesRoutes(engine, sandbox, auth), refundsRoutes(engine, auth), publicRoutes(engine)];
+  },
+  owns: () => true,
+  errorStatus,
+  errorBody,
+  subscriber: bitpaySubscriber,
+  webhookFormat: bitpayWebhookFormat,
+};

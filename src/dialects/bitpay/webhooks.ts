@@ -1,0 +1,97 @@
+import { webhookSignature } from '../../crypto/hmac.js';
+import { chainViewOf } from '../../engine/chain.js';
+import type { EngineContext } from '../../engine/context.js';
+import type { DomainEvent, EventSubscriber } from '../../engine/events.js';
+import type { Invoice } from '../../engine/invoices.js';
+import { isDelivered, type WebhookFormat } from '../../webhooks/format.js';
+import { queueDeliveries, type Delivery, type NewDelivery } from '../../webhooks/outbox.js';
+import { presentInvoice } from './presenters/invoice.js';
+import { presentRefund } from './presenters/refund.js';
+import { presentInvoiceWebhookData, webhookBody } from './presenters/webhook.js';
+import { INVOICE_EVENTS, nextAttemptDelay, REFUND_EVENTS, webhookForStep, type WebhookEvent } from './webhook-policy.js';
+
+export const BITPAY = 'bitpay';
+
+/** BitPay's subscription: the invoice's notificationURL. */
+function delivery(invoice: Invoice, event: WebhookEvent, extended: boolean, refundId?: string): NewDelivery[] {
+  if (!invoice.notification_url) return [];
+  return [
+    {
+      dialect: BITPAY,
+      invoiceId: invoice.id,
+      ...(refundId ? { refundId } : {}),
+      url: invoice.notification_url,
+      event,
+      extended,
+      signingKey: invoice.api_token,
+    },
+  ];
+}
+
+/** The IPNs BitPay sends for an event (BITPAY-WIRE §5): none, or one. */
+function ipnsFor(event: DomainEvent): NewDelivery[] {
+  const { invoice } = event;
+  switch (event.type) {
+    case 'invoice-changed': {
+      const settings = { fullNotifications: invoice.full_notifications, extendedNotifications: invoice.extended_notifications, speed: invoice.transaction_speed };
+      const ipn = webhookForStep(event.step, settings);
+      return ipn ? delivery(invoice, ipn, invoice.extended_notifications) : [];
+    }
+    case 'invoice-notification-requested':
+      return delivery(invoice, INVOICE_EVENTS.manuallyNotified, invoice.extended_notifications);
+    case 'refund-changed':
+    case 'refund-notification-requested': {
+      const ipn = REFUND_EVENTS[event.refund.status];
+      // Refund webhooks always use the extended format.
+      return ipn ? delivery(invoice, ipn, true, event.refund.id) : [];
+    }
+    case 'invoice-refunded':
+      return invoice.extended_notifications ? delivery(invoice, INVOICE_EVENTS.refundComplete, true) : [];
+  }
+}
+
+export const bitpaySubscriber: EventSubscriber = (db, ctx, events, at) => queueDeliveries(db, ctx, events.flatMap(ipnsFor), at);
+
+/**
+ * The bodies of a batch, built when they are sent: BitPay's IPN carries the invoice (or refund)
+ * as it is at delivery time. Refund webhooks are always `{event, data}`, without the refund's
+ * token. The batch's invoices, refunds and payments are read in a few queries.
+ */
+async function render(ctx: EngineContext, deliveries: Delivery[], publicUrl: string): Promise<Map<string, string>> {
+  const invoiceIds = [...new Set(deliveries.map((d) => d.invoice_id))];
+  const refundIds = deliveries.flatMap((d) => (d.refund_id === null ? [] : [d.refund_id]));
+  const [invoices, refunds, chain] = await Promise.all([
+    ctx.db.selectFrom('invoices').selectAll().where('id', 'in', invoiceIds).execute(),
+    refundIds.length === 0 ? [] : ctx.db.selectFrom('refunds').selectAll().where('id', 'in', refundIds).execute(),
+    chainViewOf(ctx.db, invoiceIds),
+  ]);
+  const view = { facade: 'merchant' as const, publicUrl, now: ctx.clock.now(), chain };
+  const invoiceData = new Map(invoices.map((invoice) => [invoice.id, presentInvoiceWebhookData(presentInvoice(invoice, view), invoice.buyer)]));
+  const refundData = new Map(
+    refunds.map((refund) => {
+      const { token: _token, ...data } = presentRefund(refund);
+      return [refund.id, data];
+    }),
+  );
+  const bodies = new Map<string, string>();
+  for (const d of deliveries) {
+    const data = d.refund_id !== null ? refundData.get(d.refund_id) : invoiceData.get(d.invoice_id);
+    if (data) bodies.set(d.id, webhookBody({ code: d.event_code as number, name: d.event_name }, data, d.extended));
+  }
+  return bodies;
+}
+
+/** BitPay's IPN delivery: x-signature HMAC keyed by the invoice's API token, 200 only, 1-4-9-16-25 minute retries. */
+export function bitpayWebhookFormat(ctx: EngineContext): WebhookFormat {
+  return {
+    render,
+    headers: (d, body) => ({
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      'User-Agent': 'BitPay-Emulator-IPN/1.0',
+      'x-signature': webhookSignature(body, d.signing_key),
+    }),
+    delivered: (status) => isDelivered(status, ctx.config.webhookSuccess),
+    retryDelayMs: nextAttemptDelay,
+  };
+}

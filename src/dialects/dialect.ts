@@ -1,0 +1,27 @@
+import type Router from '@koa/router';
+import type { EngineContext } from '../engine/context.js';
+import type { EventSubscriber } from '../engine/events.js';
+import type { Sandbox } from '../engine/sandbox.js';
+import type { EngineError } from '../errors.js';
+import type { AppState } from '../http/context.js';
+import type { WebhookFormat } from '../webhooks/format.js';
+
+export interface DialectDependencies {
+  engine: EngineContext;
+  sandbox: Sandbox;
+  /** PUBLIC_URL, or the URL the server listens on once it is known. */
+  publicUrl: () => string;
+}
+
+/** How one merchant API is spoken over the engine (README "Adding a dialect"). */
+export interface Dialect {
+  name: string;
+  routes(deps: DialectDependencies): Router<AppState>[];
+  /** Whether a request path belongs to this dialect's API: its errors are written in this dialect's shape. */
+  owns(path: string): boolean;
+  errorStatus(error: EngineError): number;
+  errorBody(method: string, error: EngineError): unknown;
+  /** Turns domain events into this dialect's outbox deliveries, in the transaction that caused them. */
+  subscriber: EventSubscriber;
+  webhookFormat(engine: EngineContext): WebhookFormat;
+}

@@ -1,0 +1,20 @@
+import { ConfigError } from '../config.js';
+import { bitpay } from './bitpay/index.js';
+import type { Dialect } from './dialect.js';
+
+/** Every dialect the emulator speaks, most specific first: a request's errors take the shape of the first that owns its path. */
+export const DIALECTS: readonly Dialect[] = [bitpay];
+
+/**
+ * The dialects DIALECTS names (null: all), in registry order. The sandbox API, the pages and
+ * requests no served dialect owns write their errors in BitPay's shape, which every dialect
+ * falls back to.
+ */
+export function servedDialects(names: readonly string[] | null): Dialect[] {
+  if (names === null) return [...DIALECTS];
+  const unknown = names.find((name) => !DIALECTS.some((d) => d.name === name));
+  if (unknown !== undefined) throw new ConfigError('DIALECTS', `names an unknown dialect "${unknown}" (known: ${DIALECTS.map((d) => d.name).join(', ')})`);
+  return DIALECTS.filter((d) => names.includes(d.name));
+}
+
+export const FALLBACK_DIALECT: Dialect = bitpay;

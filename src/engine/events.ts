@@ -1,0 +1,33 @@
+import type { Db } from '../db/schema.js';
+import type { Step } from '../domain/lifecycle.js';
+import type { EngineContext } from './context.js';
+import type { Invoice } from './invoices.js';
+import type { Refund } from './refunds.js';
+
+/**
+ * What happened, as the engine tells the dialects. Each event carries the entities as they are
+ * after the change; subscribers turn events into their own webhooks.
+ */
+export type DomainEvent =
+  /** The invoice changed status, or its exception status within one (a recorded lifecycle step). */
+  | { type: 'invoice-changed'; invoice: Invoice; step: Step }
+  /** The merchant asked to be notified of the invoice again, as it is now. */
+  | { type: 'invoice-notification-requested'; invoice: Invoice }
+  /** A refund reached a status its merchant is told about (created, pending, success, failure). */
+  | { type: 'refund-changed'; invoice: Invoice; refund: Refund }
+  /** The merchant asked to be notified of the refund's current status again. */
+  | { type: 'refund-notification-requested'; invoice: Invoice; refund: Refund }
+  /** A refund of the invoice was sent to the buyer. */
+  | { type: 'invoice-refunded'; invoice: Invoice; refund: Refund };
+
+/** A dialect's subscriber: queues its deliveries for the events, in the caller's transaction. */
+export type EventSubscriber = (db: Db, ctx: EngineContext, events: DomainEvent[], at: number) => Promise<void>;
+
+/**
+ * Hands events to every subscriber in the transaction that caused them, so that webhooks exist
+ * if and only if the change committed.
+ */
+export async function publish(db: Db, ctx: EngineContext, events: DomainEvent[], at: number): Promise<void> {
+  if (events.length === 0) return;
+  for (const subscriber of ctx.subscribers) await subscriber(db, ctx, events, at);
+}
