@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { EngineError } from './errors.js';
 import { certificatesDir, defaultPublicUrl, type Config } from './config.js';
 import { loadServerCertificate } from './crypto/certificates.js';
 import { openDatabase } from './db/connect.js';
@@ -123,14 +124,23 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const shapes = errorShapes(dialects, FALLBACK_DIALECT);
     const app = createApp({ engine, sandbox, publicUrl: () => publicUrl, dialects, shapes });
     const serve = async (server: Server, port: number) => {
-      server.on('clientError', clientErrorAnswer(shapes));
+      const refuse = clientErrorAnswer(shapes);
+      server.on('clientError', refuse);
+      // Node answers these itself, with no body, unless told otherwise: CONNECT (no tunnels here)
+      // and an Expect header other than 100-continue.
+      server.on('connect', (req, socket) => refuse(Object.assign(new Error('CONNECT'), { code: 'HPE_INVALID_METHOD', rawPacket: Buffer.from(`CONNECT ${req.url ?? '/'} `) }), socket as Socket));
+      server.on('checkExpectation', (req, res) => {
+        const body = JSON.stringify(shapes(req.url ?? '/').errorBody(req.method ?? '', new EngineError('invalid', `Unsupported Expect header: ${req.headers.expect}`, { subject: 'request' })));
+        res.writeHead(417, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+        res.end(body);
+      });
       const address = await listen(server, port, config.host);
       stoppers.push(() => drain(server));
       return address.port;
     };
-    const port = await serve(createServer(app.callback()), config.port);
+    const port = await serve(createServer({ requireHostHeader: false }, app.callback()), config.port);
     const httpsPort =
-      config.httpsPort === null ? null : await serve(createHttpsServer(loadServerCertificate(certificatesDir(config)), app.callback()), config.httpsPort);
+      config.httpsPort === null ? null : await serve(createHttpsServer({ ...loadServerCertificate(certificatesDir(config)), requireHostHeader: false }, app.callback()), config.httpsPort);
     publicUrl = config.publicUrl ?? defaultPublicUrl(config.host, port);
     const url = defaultPublicUrl(config.host, port);
     const httpsUrl = httpsPort === null ? null : defaultPublicUrl(config.host, httpsPort).replace(/^http:/, 'https:');

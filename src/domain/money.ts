@@ -47,9 +47,14 @@ export function crossRate(basePerBtc: Decimal.Value, quotePerBtc: Decimal.Value,
   return new Decimal(quotePerBtc).div(basePerBtc).toDecimalPlaces(decimals, Decimal.ROUND_HALF_UP).toNumber();
 }
 
+/** A decimal number as people write it ("65000", "0.0001"): no sign, exponent, hex, "_" or bare ".5". */
+export function isPlainDecimal(text: string): boolean {
+  return /^\d+(\.\d+)?$/.test(text);
+}
+
 /** A BTC amount ("0.0001" or 0.0001) in satoshis; null unless it is a positive whole number of satoshis. */
 export function btcToSats(btc: unknown): number | null {
-  if (typeof btc !== 'number' && typeof btc !== 'string') return null;
+  if (typeof btc !== 'number' && !(typeof btc === 'string' && isPlainDecimal(btc))) return null;
   let sats: Decimal;
   try {
     sats = new Decimal(btc).mul(SATS_PER_BTC);

@@ -14,6 +14,11 @@ const MINING_LOCK = 0x6269_7470; // "bitp"
 
 const MAX_BLOCKS_PER_REQUEST = 1000;
 
+/** Takes the mining lock for the caller's transaction: no block is mined until it ends. */
+export async function lockChain(trx: Db): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(${MINING_LOCK})`.execute(trx);
+}
+
 function blockHash(previous: string | null, height: number, time: number, txids: string[]): string {
   const once = createHash('sha256').update(`${previous ?? ''}|${height}|${time}|${txids.join(',')}`).digest();
   return createHash('sha256').update(once).digest().reverse().toString('hex');
@@ -59,7 +64,7 @@ interface MiningPlan {
 async function mine(ctx: EngineContext, plan: (tip: Block) => MiningPlan): Promise<Block[]> {
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {
-    await sql`SELECT pg_advisory_xact_lock(${MINING_LOCK})`.execute(trx);
+    await lockChain(trx);
     const before = await tip(trx);
     let previous = before;
     const { count, times } = plan(previous);

@@ -85,7 +85,8 @@ async function priceInBitcoin(ctx: EngineContext, request: CreateInvoiceRequest)
   if (price.lt(currency.minimum)) {
     throw conflict('invoice', 'price-below-minimum', `Invoice price is below the minimum threshold of ${currency.minimum} ${currency.code}`);
   }
-  if (priceToSats(price, rate).gt(MAX_INVOICE_SATS)) {
+  const { satoshisPerByte, sweepTransactionBytes } = fixtures.bitcoin;
+  if (priceToSats(price, rate).plus(satoshisPerByte * sweepTransactionBytes).gt(MAX_INVOICE_SATS)) {
     throw conflict('invoice', 'price-above-maximum', `Invoice price is above the maximum threshold: ${request.price} ${currency.code} is more than 21 million BTC`);
   }
   return { rate, lockedRatesJson: rates.lockedJson };

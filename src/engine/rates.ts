@@ -1,6 +1,6 @@
 import { toJson } from '../db/json.js';
 import type { Db } from '../db/schema.js';
-import { Decimal } from '../domain/money.js';
+import { Decimal, isPlainDecimal } from '../domain/money.js';
 import { invalidParam } from '../errors.js';
 import { findCurrency, fixtures } from '../fixtures.js';
 import type { EngineContext } from './context.js';
@@ -12,8 +12,6 @@ import type { EngineContext } from './context.js';
  */
 const MIN_RATE = '0.0001';
 const MAX_RATE = '1000000000000000';
-/** A rate given as a string is a plain decimal ("65000.5"), not hexadecimal or an exponent. */
-const DECIMAL = /^\d+(\.\d+)?$/;
 
 /** Units of each currency per 1 BTC. */
 export type BtcRates = Map<string, Decimal>;
@@ -74,7 +72,7 @@ export async function updateRates(ctx: EngineContext, body: Record<string, unkno
     } catch {
       throw invalidParam('request', `Rate for ${code} must be a positive number`);
     }
-    const readable = typeof value === 'number' || (typeof value === 'string' && DECIMAL.test(value));
+    const readable = typeof value === 'number' || (typeof value === 'string' && isPlainDecimal(value));
     if (!readable || !rate.isFinite() || rate.lte(0)) {
       throw invalidParam('request', `Rate for ${code} must be a positive number`);
     }

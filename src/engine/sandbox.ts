@@ -1,5 +1,5 @@
 import type { Scheduler } from '../scheduler/scheduler.js';
-import { chainViewOf, ensureGenesis, mineBlocks, type Block } from './chain.js';
+import { chainViewOf, ensureGenesis, lockChain, mineBlocks, type Block } from './chain.js';
 import type { EngineContext } from './context.js';
 import { findInvoice, getInvoice, invoiceEvents, type Invoice } from './invoices.js';
 import { ensureDefaultMerchant } from './merchants.js';
@@ -73,9 +73,14 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks
       return delivery;
     },
 
-    /** Wipes invoices, the chain and (unless kept) merchants and tokens; keeps the configuration and the clock. */
+    /**
+     * Wipes invoices, the chain and (unless kept) merchants and tokens; keeps the configuration
+     * and the clock. The default merchant, rates and genesis block are put back in the same
+     * transaction, so no request ever sees a database without them.
+     */
     async reset(options: { keepTokens?: boolean } = {}): Promise<void> {
       await ctx.db.transaction().execute(async (trx) => {
+        await lockChain(trx);
         await trx.deleteFrom('webhook_attempts').execute();
         await trx.deleteFrom('webhook_deliveries').execute();
         await trx.deleteFrom('invoice_events').execute();
@@ -87,10 +92,11 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks
           await trx.deleteFrom('tokens').execute();
           await trx.deleteFrom('merchants').execute();
         }
+        const inTransaction = { ...ctx, db: trx };
+        await ensureDefaultMerchant(inTransaction);
+        await seedRates(inTransaction);
+        await ensureGenesis(inTransaction);
       });
-      await ensureDefaultMerchant(ctx);
-      await seedRates(ctx);
-      await ensureGenesis(ctx);
     },
   };
 }

@@ -53,6 +53,28 @@ function notFoundRoute(shapes: ErrorShapes) {
   return (ctx: AppContext): void => respondWithError(ctx, shapes, new EngineError('not-found', `No such endpoint: ${ctx.method} ${ctx.path}`, { subject: 'request' }));
 }
 
+/**
+ * A request target no URL parser can read (`GET http://[::1/rates`) would make every later
+ * `ctx.path` throw, even in the error mapper: it is answered here, first.
+ */
+function refuseUnreadableTarget(shapes: ErrorShapes) {
+  return async function checkTarget(ctx: AppContext, next: Next): Promise<void> {
+    try {
+      void ctx.path;
+    } catch {
+      const shape = shapes('/');
+      const error = new EngineError('invalid', 'Invalid request target: it is not a path or an absolute URL', { subject: 'request' });
+      ctx.status = shape.errorStatus(error);
+      ctx.body = shape.errorBody(ctx.method, error);
+      return;
+    }
+    if (!ctx.get('host') && ctx.req.httpVersion === '1.1') {
+      return respondWithError(ctx, shapes, new EngineError('invalid', 'Missing Host header: HTTP/1.1 requests must name the host', { subject: 'request' }));
+    }
+    await next();
+  };
+}
+
 export interface AppDependencies {
   engine: EngineContext;
   sandbox: Sandbox;
@@ -66,6 +88,7 @@ export interface AppDependencies {
 export function createApp({ engine, sandbox, publicUrl, dialects, shapes }: AppDependencies): Koa<AppState> {
   const app = new Koa<AppState>();
   app.silent = true;
+  app.use(refuseUnreadableTarget(shapes));
   app.use(requestLog(engine.logger));
   app.use(errorMapper(engine.logger, shapes));
   app.use(cors);
@@ -86,7 +109,7 @@ export function createApp({ engine, sandbox, publicUrl, dialects, shapes }: AppD
   app.use((ctx, next) => (hasBody(ctx) ? parseBody(ctx, next) : next()));
   app.use(refuseUnacceptableBody);
   const root = new Router<AppState>();
-  const sandboxKey = createSandboxKey(engine.config.sandboxToken);
+  const sandboxKey = createSandboxKey(engine.config.sandboxToken, engine.config.publicUrl);
   for (const router of [
     ...dialects.flatMap((dialect) => dialect.routes({ engine, sandbox, publicUrl })),
     sandboxRoutes(engine, sandbox, sandboxKey),

@@ -9,10 +9,28 @@ import type { AppContext } from './context.js';
 const SCHEMAS_DIR = new URL('../../schemas/', import.meta.url);
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
+const HOST_NAME = /^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)$/i;
+
+/**
+ * `format: "http-url"`: an absolute http:// or https:// URL that can be sent to: a host right
+ * after the `//` (not `http:///x`, which parsers read as host x), a usable host name, and a
+ * port from 1 to 65535.
+ */
+export function isHttpUrl(text: string): boolean {
+  if (!/^https?:\/\/[^/\\\s?#]/i.test(text)) return false;
+  try {
+    const url = new URL(text);
+    return HOST_NAME.test(url.hostname) && url.port !== '0';
+  } catch {
+    return false;
+  }
+}
+
 /** Every JSON Schema under schemas/, registered under its $id (e.g. "requests/invoice-create"). */
 function loadSchemas(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: false, strict: true });
   addFormats(ajv);
+  ajv.addFormat('http-url', { type: 'string', validate: isHttpUrl });
   for (const folder of readdirSync(SCHEMAS_DIR, { withFileTypes: true })) {
     if (!folder.isDirectory()) continue;
     for (const file of readdirSync(new URL(`${folder.name}/`, SCHEMAS_DIR)).filter((f) => f.endsWith('.json'))) {

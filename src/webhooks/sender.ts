@@ -20,6 +20,7 @@ export function postWebhook(url: string, body: string, headers: Record<string, s
   const elapsed = () => Number((process.hrtime.bigint() - started) / 1_000_000n);
   return new Promise((resolve) => {
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
     const finish = (result: Omit<SendResult, 'durationMs'>) => {
       if (settled) return;
       settled = true;
@@ -46,7 +47,7 @@ export function postWebhook(url: string, body: string, headers: Record<string, s
       });
       res.on('error', (error) => finish({ status: res.statusCode ?? null, body: null, error: error.message }));
     });
-    const timer = setTimeout(() => {
+    timer = setTimeout(() => {
       req.destroy();
       finish({ status: null, body: null, error: `no response within ${timeoutMs} ms` });
     }, timeoutMs);

@@ -16,7 +16,7 @@ const OPEN_ROUTES = new Set(['GET /dashboard/login', 'POST /dashboard/login', 'P
 /** Every method and path the sandbox API and the dashboard serve, read off their routers. */
 function guardedRoutes(): { method: string; path: string }[] {
   const engine = { config: { sandboxToken: TOKEN } } as unknown as EngineContext;
-  const key = createSandboxKey(TOKEN);
+  const key = createSandboxKey(TOKEN, null);
   const routers: Router[] = [sandboxRoutes(engine, {} as Sandbox, key), dashboardRoutes(engine, {} as Sandbox, key)] as unknown as Router[];
   const routes = routers.flatMap((router) =>
     router.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((method) => ({ method, path: String(layer.path).replace(/:\w+/g, 'x') }))),
@@ -115,6 +115,11 @@ describe('dashboard login', function () {
       ['https://other.host/x', '/dashboard'],
       ['/\t/other.host', '/dashboard'],
       ['javascript:alert(1)', '/dashboard'],
+      ['/.//other.host/x', '/dashboard'],
+      ['/x/..//other.host', '/dashboard'],
+      ['/%2e//other.host', '/dashboard'],
+      ['/%2e%2e//other.host', '/dashboard'],
+      ['/./\\other.host', '/dashboard'],
     ];
     for (const [next, expected] of cases) {
       const response = await login(TOKEN, next);
@@ -122,6 +127,16 @@ describe('dashboard login', function () {
       expect(response.headers.location, next).to.equal(expected);
       const form = await httpRequest(emu.url, 'GET', `/dashboard/login?next=${encodeURIComponent(next)}`);
       expect(form.text, next).to.include(`name="next" value="${expected.replace(/&/g, '&amp;')}"`);
+    }
+  });
+
+  it('sends back= only to paths on this server', async () => {
+    for (const back of ['/.//other.host', '/x/..//other.host', '//other.host', 'https://other.host/']) {
+      const response = await httpRequest(emu.url, 'POST', `/dashboard/webhooks/nope/redeliver?back=${encodeURIComponent(back)}`, {
+        headers: { ...BEARER, origin: emu.url.replace(/\/$/, '') },
+      });
+      expect(response.status, back).to.equal(302);
+      expect(response.headers.location, back).to.match(/^\/dashboard\?error=/);
     }
   });
 
@@ -150,5 +165,30 @@ describe('dashboard login', function () {
     const throttled = await httpRequest(emu.url, 'POST', '/sandbox/reset', { headers: { ...BEARER, 'content-type': 'application/json' }, body: '{}' });
     expect(throttled.status).to.equal(429);
     expect(Number(throttled.headers['retry-after'])).to.be.within(1, 2);
+  });
+});
+
+describe('an open emulator (no SANDBOX_TOKEN)', function () {
+  this.timeout(60_000);
+  let emu: Emulator;
+
+  before(async () => {
+    emu = await startTestEmulator();
+  });
+  after(() => emu.close());
+
+  it('answers its sandbox and dashboard only on its own names, so a DNS-rebinding page cannot drive it', async () => {
+    const port = new URL(emu.url).port;
+    for (const host of [`attacker.example:${port}`, `127.0.0.1.nip.io:${port}`]) {
+      const mined = await httpRequest(emu.url, 'POST', '/sandbox/blocks', { headers: { host, origin: `http://${host}`, 'content-type': 'application/json' }, body: '{}' });
+      expect(mined.status, host).to.equal(403);
+      expect(mined.json.error, host).to.match(/is not a name of this emulator/);
+      const page = await httpRequest(emu.url, 'GET', '/dashboard', { headers: { host } });
+      expect(page.status, host).to.equal(302);
+    }
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'test.bitpay.com']) {
+      expect((await httpRequest(emu.url, 'GET', '/sandbox/clock', { headers: { host } })).status, host).to.equal(200);
+    }
+    expect((await httpRequest(emu.url, 'GET', '/sandbox/blocks')).json.height).to.equal(0);
   });
 });

@@ -227,6 +227,15 @@ describe('hardening: a corpus of bad requests', function () {
     cases.push({ name: 'a broken Content-Length', send: () => socketRequest(emu.url, 'POST /invoices HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n{}') });
     cases.push({ name: 'a request line without a version', send: () => socketRequest(emu.url, 'GET /invoices\r\n\r\n') });
 
+    // Request targets and framing Node answers itself unless told otherwise.
+    cases.push({ name: 'an unparsable absolute-form target', send: () => socketRequest(emu.url, 'GET http://[::1/rates HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n') });
+    cases.push({ name: 'CONNECT', send: () => socketRequest(emu.url, 'CONNECT /invoices HTTP/1.1\r\nHost: x\r\n\r\n') });
+    cases.push({ name: 'an Expect other than 100-continue', send: () => socketRequest(emu.url, 'POST /invoices HTTP/1.1\r\nHost: x\r\nExpect: bogus\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}') });
+    cases.push({ name: 'HTTP/1.1 without Host', send: () => socketRequest(emu.url, 'GET /tokens HTTP/1.1\r\nConnection: close\r\n\r\n') });
+    for (const action of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'nope']) {
+      send(`checkout sandbox action ${action}`, 'POST', `/i/${invoiceId}/sandbox/${action}`, '{}', { ...json, origin: emu.url.replace(/\/$/, '') });
+    }
+
     // Nonsense the sandbox used to accept.
     const put = (name: string, body: string) => send(name, 'PUT', '/sandbox/rates', body);
     put('a rate of 1e-300', '{"BTC":{"USD":1e-300}}');
@@ -235,7 +244,16 @@ describe('hardening: a corpus of bad requests', function () {
     put('a hexadecimal rate', '{"BTC":{"USD":"0x10"}}');
     put('an exponent rate string', '{"BTC":{"USD":"1e5"}}');
     for (const query of ['status=bogus', 'status=ACTIVE', 'status=active&status=revoked', 'merchantId=nope', 'merchantId=a&merchantId=b']) send(`tokens ?${query}`, 'GET', `/sandbox/tokens?${query}`);
-    for (const query of ['invoiceId=nope', 'invoiceId=a&invoiceId=b', 'limit=1&limit=2', 'limit=0']) send(`webhooks ?${query}`, 'GET', `/sandbox/webhooks?${query}`);
+    for (const query of ['invoiceId=nope', 'invoiceId=a&invoiceId=b', 'limit=1&limit=2', 'limit=0', 'limit=0x10', 'limit=1e3', 'limit=%205', 'invoice=x']) send(`webhooks ?${query}`, 'GET', `/sandbox/webhooks?${query}`);
+    send('tokens ?limit=5', 'GET', '/sandbox/tokens?limit=5');
+    for (const amount of ['0x10', '0b11', '0o7', '1_000', '1e3', '.5', '-1', ' 1']) send(`a payment of ${amount} BTC`, 'POST', `/sandbox/invoices/${invoiceId}/payments`, JSON.stringify({ amount }));
+    for (const [path, body] of [['/sandbox/reset', '["keepTokens"]'], ['/sandbox/pairing-codes', '["pos"]'], ['/sandbox/blocks', '["count"]'], [`/sandbox/invoices/${invoiceId}/payments`, '[]'], ['/sandbox/merchants', '"x"']] as const) {
+      send(`a JSON ${body} body to ${path}`, 'POST', path, body);
+    }
+    for (const url of ['http:///x', 'https:///evil.com', 'http://x:99999/', 'http://x:0/', 'http://-/', 'http://a_b/']) {
+      for (const field of ['notificationURL', 'redirectURL', 'closeURL']) send(`invoice ${field} ${url}`, 'POST', '/invoices', invoice(`,"${field}":"${url}"`));
+    }
+    put('a rate that makes small prices cost more than all bitcoin with the network fee', '{"BTC":{"USD":"0.00001"}}');
     for (const [path, body] of [
       [`/sandbox/invoices/${invoiceId}/payments`, '{"amout":"0.1"}'],
       [`/sandbox/invoices/${invoiceId}/expire`, '{"now":true}'],

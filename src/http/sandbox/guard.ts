@@ -20,6 +20,7 @@ export function presentedSandboxToken(ctx: AppContext): string | null {
 export interface SandboxKey {
   /** null: the emulator is open to everyone on its loopback address. */
   readonly token: string | null;
+  readonly publicUrl: string | null;
   /**
    * Whether `presented` is SANDBOX_TOKEN. Wrong guesses are counted per client address; while
    * an address must wait (see login-throttle.ts), this answers 429 with Retry-After instead.
@@ -27,9 +28,10 @@ export interface SandboxKey {
   matches(ctx: AppContext, presented: string): boolean;
 }
 
-export function createSandboxKey(token: string | null, throttle: LoginThrottle = createLoginThrottle()): SandboxKey {
+export function createSandboxKey(token: string | null, publicUrl: string | null, throttle: LoginThrottle = createLoginThrottle()): SandboxKey {
   return {
     token,
+    publicUrl,
     matches(ctx, presented) {
       if (token === null) return true;
       const wait = throttle.waitMs(ctx.ip);
@@ -48,8 +50,20 @@ export function createSandboxKey(token: string | null, throttle: LoginThrottle =
   };
 }
 
+/**
+ * The names an open emulator (no SANDBOX_TOKEN) answers its sandbox on: loopback names, the
+ * PUBLIC_URL host and test.bitpay.com (which the plugin drop-in stands in for). A page on
+ * another name that resolves to 127.0.0.1 (DNS rebinding) sends its own Host, and is refused.
+ */
+export function isTrustedHost(ctx: AppContext, publicUrl: string | null): boolean {
+  const host = ctx.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)) return true;
+  if (host === 'test.bitpay.com') return true;
+  return publicUrl !== null && new URL(publicUrl).hostname.replace(/^\[|\]$/g, '').toLowerCase() === host;
+}
+
 export function hasSandboxAccess(ctx: AppContext, key: SandboxKey): boolean {
-  if (key.token === null) return true;
+  if (key.token === null) return isTrustedHost(ctx, key.publicUrl);
   const presented = presentedSandboxToken(ctx);
   return presented !== null && key.matches(ctx, presented);
 }
@@ -76,6 +90,9 @@ export function requestOrigin(ctx: AppContext): 'same-origin' | 'cross-site' | '
 export function sandboxGuard(key: SandboxKey) {
   return async function guard(ctx: AppContext, next: Next): Promise<void> {
     if (requestOrigin(ctx) === 'cross-site') throw credentialError('forbidden', 'Cross-site request refused');
+    if (key.token === null && !isTrustedHost(ctx, key.publicUrl)) {
+      throw credentialError('forbidden', `Host ${ctx.hostname} is not a name of this emulator: without SANDBOX_TOKEN the sandbox answers on localhost, 127.0.0.1, [::1] and PUBLIC_URL only`);
+    }
     if (!hasSandboxAccess(ctx, key)) {
       throw credentialError('unauthenticated', 'The sandbox API requires Authorization: Bearer <SANDBOX_TOKEN>');
     }

@@ -13,7 +13,7 @@ import { presentRefund } from '../../dialects/bitpay/presenters/refund.js';
 import { bodyOf, requestBaseUrl, type AppState } from '../context.js';
 import { guardedRoutes } from '../guarded-routes.js';
 import { sandboxGuard, type SandboxKey } from './guard.js';
-import { queryParam, sandboxBody } from './input.js';
+import { onlyQuery, queryParam, sandboxBody, wholeNumber } from './input.js';
 import {
   presentSandboxBlock,
   presentSandboxDelivery,
@@ -70,6 +70,7 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, key: Sand
   });
 
   routes.get('/tokens', async (ctx) => {
+    onlyQuery(ctx, 'merchantId', 'status');
     const filter = { merchantId: queryParam(ctx, 'merchantId'), status: queryParam(ctx, 'status') };
     ctx.body = (await listTokens(engine.db, filter)).map(presentSandboxToken);
   });
@@ -149,10 +150,11 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, key: Sand
   });
 
   routes.get('/webhooks', async (ctx) => {
+    onlyQuery(ctx, 'invoiceId', 'limit');
     const invoiceId = queryParam(ctx, 'invoiceId');
     const limitParam = queryParam(ctx, 'limit');
-    const limit = limitParam === undefined ? 200 : Number(limitParam);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalidParam('request', 'limit must be an integer from 1 to 1000');
+    const limit = limitParam === undefined ? 200 : wholeNumber(limitParam);
+    if (limit === null || limit < 1 || limit > 1000) throw invalidParam('request', 'limit must be an integer from 1 to 1000');
     const { deliveries, attempts } = await sandbox.webhookLog({ invoiceId, limit });
     ctx.body = deliveries.map((d) => presentSandboxDelivery(d, attempts.get(d.id) ?? []));
   });

@@ -24,7 +24,7 @@ function same(a: string, b: string): boolean {
  * (no SANDBOX_TOKEN), else with the bearer token or a session from the login form.
  */
 export function canUseSandbox(ctx: AppContext, key: SandboxKey): boolean {
-  if (key.token === null) return true;
+  if (key.token === null) return hasSandboxAccess(ctx, key);
   const session = ctx.cookies.get(SESSION_COOKIE);
   if (session !== undefined && same(session, sessionValue(key.token))) return true;
   return hasSandboxAccess(ctx, key);
@@ -46,7 +46,9 @@ export function localPath(target: unknown, fallback: string): string {
   const base = 'http://emulator.invalid';
   try {
     const url = new URL(target, base);
-    return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : fallback;
+    const path = `${url.pathname}${url.search}${url.hash}`;
+    // Resolving dot segments can turn "/.//other.host" into "//other.host": check what comes out too.
+    return url.origin === base && new URL(path, base).origin === base && !/^\/[\\/]/.test(path) ? path : fallback;
   } catch {
     return fallback;
   }

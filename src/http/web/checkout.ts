@@ -180,7 +180,7 @@ export function checkoutRoutes(engine: EngineContext, sandbox: Sandbox, key: San
   });
 
   router.post('/i/:id/sandbox/:action', csrfProtection, async (ctx) => {
-    const action = ACTIONS[ctx.params.action as string];
+    const action = Object.hasOwn(ACTIONS, ctx.params.action as string) ? ACTIONS[ctx.params.action as string] : undefined;
     if (!action) throw invalidParam('request', `Unknown action ${ctx.params.action}`);
     if (!canUseSandbox(ctx, key)) {
       throw credentialError('unauthenticated', 'The sandbox controls need SANDBOX_TOKEN: log in at /dashboard/login');

@@ -226,7 +226,9 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox, key: Sa
   });
 
   routes.post('/dashboard/blocks', action(() => '/dashboard/chain', async (_ctx, body) => {
-    const blocks = await sandbox.mine(Number(body.count ?? 1));
+    const count = body.count ?? '1';
+    if (!/^\d{1,4}$/.test(String(count))) throw invalidParam('request', 'count must be a whole number of blocks');
+    const blocks = await sandbox.mine(Number(count));
     return `Mined ${blocks.length} block(s)`;
   }));
   routes.post('/dashboard/clock', action(() => '/dashboard/chain', async (_ctx, body) => {
@@ -278,7 +280,7 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox, key: Sa
     const token = await createPairingCode(engine, {
       facade: body.facade,
       label: body.label,
-      requireAuth: body.requireAuth === 'true',
+      requireAuth: body.requireAuth === 'true' || body.requireAuth === true,
       merchantId: body.merchantId,
     });
     return `Pairing code ${token.pairing_code} for a ${token.facade} token${token.require_auth ? '' : `: ${token.token}`}`;
