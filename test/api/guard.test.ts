@@ -179,6 +179,8 @@ describe('an open emulator (no SANDBOX_TOKEN)', function () {
 
   it('answers its sandbox and dashboard only on its own names, so a DNS-rebinding page cannot drive it', async () => {
     const port = new URL(emu.url).port;
+    const height = async () => (await httpRequest(emu.url, 'GET', '/sandbox/blocks')).json.height as number;
+    const before = await height();
     for (const host of [`attacker.example:${port}`, `127.0.0.1.nip.io:${port}`]) {
       const mined = await httpRequest(emu.url, 'POST', '/sandbox/blocks', { headers: { host, origin: `http://${host}`, 'content-type': 'application/json' }, body: '{}' });
       expect(mined.status, host).to.equal(403);
@@ -189,6 +191,6 @@ describe('an open emulator (no SANDBOX_TOKEN)', function () {
     for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'test.bitpay.com']) {
       expect((await httpRequest(emu.url, 'GET', '/sandbox/clock', { headers: { host } })).status, host).to.equal(200);
     }
-    expect((await httpRequest(emu.url, 'GET', '/sandbox/blocks')).json.height).to.equal(0);
+    expect(await height()).to.equal(before);
   });
 });
