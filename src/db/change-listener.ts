@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import { EVERY_TABLE, type ChangeFeed } from './change-feed.js';
 
 /** The channel migrations/006_change_notifications.sql notifies on, with the table's name. */
+/** Named after the product (the package), not the dialect; migrations/006 notifies on it. */
 export const CHANGES_CHANNEL = 'bitpay_emulator_changes';
 const RECONNECT_MS = 1000;
 

@@ -1,4 +1,4 @@
-/** The invoice model shared by the engine and the presenters; no BitPay JSON here. */
+/** The invoice model shared by the engine and every dialect's presenters; no wire format here. */
 
 export const INVOICE_STATUSES = ['new', 'paid', 'confirmed', 'complete', 'expired', 'invalid', 'declined'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
@@ -32,14 +32,14 @@ export interface Buyer {
   notify?: boolean;
 }
 
-/** What the buyer told BitPay (or the merchant told it through PUT /invoices/:id). */
+/** What the buyer told the payment processor on the checkout page (or the merchant told it through the API). */
 export interface BuyerProvided {
   name?: string;
   phoneNumber?: string;
   emailAddress?: string;
   sms?: string;
   smsVerified?: boolean;
-  /** The verification code "sent" to `sms`; shown in the sandbox, never in BitPay's JSON. */
+  /** The verification code "sent" to `sms`; shown in the sandbox, never in a dialect's JSON. */
   smsCode?: string;
   selectedWallet?: string;
   selectedTransactionCurrency?: string;
@@ -51,7 +51,10 @@ export interface ItemizedDetail {
   isFee?: boolean;
 }
 
-/** Request fields that the engine only stores and echoes. */
+/**
+ * Request fields that the engine only stores and the dialects echo. The names are those of the
+ * invoice metadata that BitPay's API and BTCPay Server's both use (itemDesc, posData…).
+ */
 export interface InvoiceDetails {
   itemDesc?: string;
   itemCode?: string;
@@ -61,50 +64,11 @@ export interface InvoiceDetails {
   merchantName?: string;
   itemizedDetails?: ItemizedDetail[];
   jsonPayProRequired?: boolean;
-  bitpayIdRequired?: boolean;
+  /** The buyer must verify an identity before paying. */
+  identityRequired?: boolean;
   forcedBuyerSelectedWallet?: string;
   forcedBuyerSelectedTransactionCurrency?: string;
   paymentCurrencies?: string[];
   acceptanceWindow?: number;
   billId?: string;
-}
-
-type BuyerSource = Record<string, unknown>;
-
-/** BitPay's current buyer field names, each with the older names clients still send and the flat v1 name. */
-const BUYER_FIELDS: [keyof Buyer, string[], string][] = [
-  ['name', ['name'], 'buyerName'],
-  ['address1', ['address1'], 'buyerAddress1'],
-  ['address2', ['address2'], 'buyerAddress2'],
-  ['locality', ['locality', 'city'], 'buyerCity'],
-  ['region', ['region', 'state'], 'buyerState'],
-  ['postalCode', ['postalCode', 'zip'], 'buyerZip'],
-  ['country', ['country'], 'buyerCountry'],
-  ['email', ['email'], 'buyerEmail'],
-  ['phone', ['phone'], 'buyerPhone'],
-  ['notify', ['notify'], 'buyerNotify'],
-];
-
-/**
- * One buyer from the `buyer` object (current names, or city/state/zip) and the legacy flat
- * `buyerXxx` fields. The `buyer` object wins where both are given.
- */
-/** The buyer under the flat v1 names (buyerName, buyerCity…), as BitPay's standard IPN `buyerFields` carries it. */
-export function flatBuyerFields(buyer: Buyer): Record<string, string | boolean> {
-  const fields: Record<string, string | boolean> = {};
-  for (const [field, , flatName] of BUYER_FIELDS) {
-    const value = buyer[field];
-    if (value !== undefined) fields[flatName] = value;
-  }
-  return fields;
-}
-
-export function normalizeBuyer(request: BuyerSource): Buyer {
-  const nested = (request.buyer ?? {}) as BuyerSource;
-  const buyer: Buyer = {};
-  for (const [field, nestedNames, flatName] of BUYER_FIELDS) {
-    const value = [...nestedNames.map((n) => nested[n]), request[flatName]].find((v) => v !== undefined && v !== '');
-    if (value !== undefined) (buyer as Record<string, unknown>)[field] = value;
-  }
-  return buyer;
 }

@@ -1,4 +1,4 @@
-/** Query-string conventions of BitPay's API, shared by the resources that use them. */
+/** Query-string conventions (date ranges, flags) shared by the resources that use them; BitPay's API set them. */
 
 const DAY_MS = 86_400_000;
 

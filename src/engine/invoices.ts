@@ -5,16 +5,15 @@ import type { InvoicesTable } from '../db/tables/invoices.js';
 import { base58Text } from '../domain/ids.js';
 import {
   DEFAULT_ACCEPTANCE_WINDOW_MS,
-  normalizeBuyer,
   SMS_NUMBER,
+  type Buyer,
   type BuyerProvided,
   type InvoiceDetails,
   type InvoiceStatus,
-  type ItemizedDetail,
   type TransactionSpeed,
 } from '../domain/invoice.js';
 import { invoiceAmounts, MAX_INVOICE_SATS, priceToSats, Decimal } from '../domain/money.js';
-import { notFound, invalidParam, missingParam, conflict } from '../errors.js';
+import { notFound, invalidParam, conflict } from '../errors.js';
 import { findCurrency, fixtures } from '../fixtures.js';
 import { chainViewOf, type ChainView } from './chain.js';
 import type { EngineContext } from './context.js';
@@ -24,62 +23,47 @@ import { currentRateSheet } from './rates.js';
 
 export type Invoice = Selectable<InvoicesTable>;
 
-/** The create-invoice request after schema validation (BITPAY-WIRE §4.1). */
-export interface CreateInvoiceRequest {
-  price: number;
+/**
+ * A new invoice in the engine's words, whatever dialect asked for it: each dialect maps its wire
+ * request onto this.
+ */
+export interface NewInvoice {
+  /** A decimal string or number, in `currency`. */
+  price: number | string;
   currency: string;
   orderId?: string;
-  itemDesc?: string;
-  itemCode?: string;
-  posData?: string;
+  /** The merchant's own reference for the request (not unique). */
   guid?: string;
-  notificationEmail?: string;
-  notificationURL?: string;
-  redirectURL?: string;
-  closeURL?: string;
-  autoRedirect?: boolean;
-  transactionSpeed?: TransactionSpeed;
-  fullNotifications?: boolean;
-  extendedNotifications?: boolean;
-  physical?: boolean;
-  buyerSms?: string;
-  paymentCurrencies?: string[];
-  jsonPayProRequired?: boolean;
-  bitpayIdRequired?: boolean;
-  acceptanceWindow?: number;
-  merchantName?: string;
-  forcedBuyerSelectedWallet?: string;
-  forcedBuyerSelectedTransactionCurrency?: string;
-  selectedTransactionCurrency?: string;
-  buyerProvidedInfo?: { emailAddress?: string; selectedWallet?: string; selectedTransactionCurrency?: string };
-  itemizedDetails?: ItemizedDetail[];
-  billId?: string;
-  [legacyBuyerField: string]: unknown;
+  details: InvoiceDetails;
+  buyer: Buyer;
+  buyerProvided: BuyerProvided;
+  /** Confirmations policy; the merchant's default when absent. */
+  speed?: TransactionSpeed;
+  /** How long the invoice accepts payment; 15 minutes when absent or 0. */
+  expiryWindowMs?: number;
+  redirect: { url?: string; closeUrl?: string; automatic: boolean };
+  notification: { url?: string; full: boolean; extended: boolean };
 }
 
-/** Who creates the invoice: the merchant, through a pos or merchant token. */
+/** Who creates the invoice: a merchant, through one of its credentials. */
 export interface InvoiceCreator {
   merchantId: string;
   merchantName: string;
-  /** The merchant's default transactionSpeed. */
+  /** The merchant's default speed policy. */
   transactionSpeed: TransactionSpeed;
+  /** The credential the invoice was made with; webhooks that need a key are signed with it. */
   apiToken: string;
+  /** What the credential may see of the invoice. */
   facade: 'pos' | 'merchant';
 }
 
-function pick<T extends object, K extends keyof T>(source: T, keys: K[]): Partial<Pick<T, K>> {
-  const picked: Partial<Pick<T, K>> = {};
-  for (const key of keys) if (source[key] !== undefined) picked[key] = source[key];
-  return picked;
-}
-
 /** Checks that need the currency catalogue and the current rates; returns the locked rates. */
-async function priceInBitcoin(ctx: EngineContext, request: CreateInvoiceRequest) {
+async function priceInBitcoin(ctx: EngineContext, request: NewInvoice) {
   const currency = findCurrency(request.currency);
   const rates = await currentRateSheet(ctx);
   const rate = rates.perBtc.get(request.currency);
   if (!currency || !rate) {
-    throw invalidParam('invoice', `Invalid currency: ${request.currency} is not a supported currency (see GET /currencies)`);
+    throw invalidParam('invoice', `Invalid currency: ${request.currency} is not a supported currency (see GET /currencies)`, 'currency');
   }
   const price = new Decimal(request.price);
   if (price.lt(currency.minimum)) {
@@ -92,56 +76,17 @@ async function priceInBitcoin(ctx: EngineContext, request: CreateInvoiceRequest)
   return { rate, lockedRatesJson: rates.lockedJson };
 }
 
-/** `POST /invoices`: a new invoice with its own address, amounts locked at the current rate. */
-export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator, request: CreateInvoiceRequest): Promise<Invoice> {
-  if (request.autoRedirect && !request.redirectURL) {
-    throw missingParam('invoice', 'Missing required parameter: redirectURL (required when autoRedirect is true)');
-  }
-  if (ctx.config.webhookHttpsOnly && request.notificationURL?.startsWith('http://')) {
-    throw invalidParam('invoice', 'Invalid parameter notificationURL: must be an https:// URL (WEBHOOK_HTTPS_ONLY is on, as on BitPay)');
-  }
-  if (request.paymentCurrencies && !request.paymentCurrencies.includes('BTC')) {
-    throw invalidParam('invoice', 'Invalid parameter paymentCurrencies: the emulator takes bitcoin payments only, so it must include BTC');
-  }
+/** A new invoice with its own address, amounts locked at the current rate. */
+export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator, request: NewInvoice): Promise<Invoice> {
   const { rate, lockedRatesJson } = await priceInBitcoin(ctx, request);
   const { satoshisPerByte, sweepTransactionBytes } = fixtures.bitcoin;
   const amounts = invoiceAmounts(request.price, rate, satoshisPerByte * sweepTransactionBytes);
-
-  const buyer = normalizeBuyer(request);
-  const buyerProvided: BuyerProvided = {
-    ...pick(request.buyerProvidedInfo ?? {}, ['emailAddress', 'selectedWallet', 'selectedTransactionCurrency']),
-  };
-  if (buyer.name) buyerProvided.name = buyer.name;
-  if (buyer.phone) buyerProvided.phoneNumber = buyer.phone;
-  if (buyer.email && !buyerProvided.emailAddress) buyerProvided.emailAddress = buyer.email;
-  if (request.buyerSms) Object.assign(buyerProvided, { sms: request.buyerSms, smsVerified: false });
-  const selected = request.forcedBuyerSelectedTransactionCurrency ?? request.selectedTransactionCurrency;
-  if (selected && !buyerProvided.selectedTransactionCurrency) buyerProvided.selectedTransactionCurrency = selected;
-  if (request.forcedBuyerSelectedWallet && !buyerProvided.selectedWallet) {
-    buyerProvided.selectedWallet = request.forcedBuyerSelectedWallet;
-  }
-
-  const details: InvoiceDetails = pick(request, [
-    'itemDesc',
-    'itemCode',
-    'posData',
-    'notificationEmail',
-    'physical',
-    'merchantName',
-    'itemizedDetails',
-    'jsonPayProRequired',
-    'bitpayIdRequired',
-    'forcedBuyerSelectedWallet',
-    'forcedBuyerSelectedTransactionCurrency',
-    'paymentCurrencies',
-    'acceptanceWindow',
-    'billId',
-  ]);
+  const details: InvoiceDetails = { ...request.details };
   if (!details.merchantName) details.merchantName = creator.merchantName;
 
   const now = ctx.clock.now();
-  const window = request.acceptanceWindow || DEFAULT_ACCEPTANCE_WINDOW_MS;
-  const extended = request.extendedNotifications === true;
+  const window = request.expiryWindowMs || DEFAULT_ACCEPTANCE_WINDOW_MS;
+  const { notification, redirect } = request;
 
   const { index, address } = await ctx.addresses.next();
   const row: Insertable<InvoicesTable> = {
@@ -164,15 +109,15 @@ export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator,
     sats_per_byte: satoshisPerByte,
     address,
     derivation_index: index,
-    transaction_speed: request.transactionSpeed ?? creator.transactionSpeed,
-    full_notifications: extended || request.fullNotifications !== false,
-    extended_notifications: extended,
-    notification_url: request.notificationURL ?? null,
-    redirect_url: request.redirectURL ?? null,
-    close_url: request.closeURL ?? null,
-    auto_redirect: request.autoRedirect === true,
-    buyer: toJson(buyer),
-    buyer_provided: toJson(buyerProvided),
+    transaction_speed: request.speed ?? creator.transactionSpeed,
+    full_notifications: notification.full,
+    extended_notifications: notification.extended,
+    notification_url: notification.url ?? null,
+    redirect_url: redirect.url ?? null,
+    close_url: redirect.closeUrl ?? null,
+    auto_redirect: redirect.automatic,
+    buyer: toJson(request.buyer),
+    buyer_provided: toJson(request.buyerProvided),
     details: toJson(details),
     invoice_time: now,
     expiration_time: now + window,
@@ -296,10 +241,12 @@ export async function listInvoices(db: Db, merchantId: string | null, filter: In
   return query.orderBy('invoice_time', 'desc').orderBy('seq', 'desc').limit(filter.limit).offset(filter.offset).execute();
 }
 
+/** The buyer's contact, given or verified through the API: one of e-mail, SMS number or SMS code. */
 export interface ContactUpdate {
-  buyerEmail?: string;
-  buyerSms?: string;
+  email?: string;
+  sms?: string;
   smsCode?: string;
+  /** Skip SMS verification (allowed in a test environment, which this is). */
   autoVerify?: boolean;
 }
 
@@ -308,17 +255,8 @@ function newSmsCode(ctx: EngineContext): string {
   return [...ctx.random.bytes(6)].map((byte) => byte % 10).join('');
 }
 
-/**
- * `PUT /invoices/:id`: the buyer's e-mail or SMS number, and SMS verification. `autoVerify`
- * skips verification (BitPay allows it only in its test environment, which this is).
- */
+/** Sets the buyer's e-mail or SMS number (once), or verifies the SMS code. */
 export async function updateInvoiceContact(ctx: EngineContext, merchantId: string, id: string, update: ContactUpdate): Promise<Invoice> {
-  if (update.buyerEmail === undefined && update.buyerSms === undefined && update.smsCode === undefined) {
-    throw missingParam('invoice', 'Missing required parameter: buyerEmail or buyerSms');
-  }
-  if (update.buyerEmail !== undefined && update.buyerSms !== undefined) {
-    throw invalidParam('invoice', 'Invalid parameters: send buyerEmail or buyerSms, not both');
-  }
   return ctx.db.transaction().execute(async (trx) => {
     const invoice = await trx
       .selectFrom('invoices')
@@ -329,15 +267,15 @@ export async function updateInvoiceContact(ctx: EngineContext, merchantId: strin
       .executeTakeFirst();
     if (!invoice) throw notFound('invoice', `Invoice ${id} not found`);
     const provided: BuyerProvided = { ...invoice.buyer_provided };
-    if (update.buyerEmail !== undefined) {
+    if (update.email !== undefined) {
       if (provided.emailAddress || invoice.buyer.email) throw conflict('invoice', 'email-already-set', 'Email already set on invoice');
-      provided.emailAddress = update.buyerEmail;
+      provided.emailAddress = update.email;
     }
-    if (update.buyerSms !== undefined) {
-      if (!SMS_NUMBER.test(update.buyerSms)) {
+    if (update.sms !== undefined) {
+      if (!SMS_NUMBER.test(update.sms)) {
         throw invalidParam('invoice', 'Invalid SMS number: use the international format, e.g. +12223334444', 'sms-number');
       }
-      provided.sms = update.buyerSms;
+      provided.sms = update.sms;
       provided.smsVerified = update.autoVerify === true;
       if (provided.smsVerified) delete provided.smsCode;
       else provided.smsCode = newSmsCode(ctx);
@@ -364,9 +302,9 @@ export function hasBuyerContact(invoice: Invoice): boolean {
 }
 
 /**
- * `DELETE /invoices/:id`, by BitPay's rules: an unpaid new invoice is cancelled (→ expired); one
- * with a partial payment needs the buyer's e-mail or SMS for the refund, unless forced
- * (→ declined); anything else is refused (040107). The status table decides.
+ * Cancels an invoice: an unpaid new invoice is cancelled (→ expired); one with a partial
+ * payment needs the buyer's e-mail or SMS for the refund, unless forced (→ declined); anything
+ * else is refused. The status table decides.
  */
 export async function cancelInvoice(ctx: EngineContext, invoice: Invoice, force: boolean): Promise<Invoice> {
   return ctx.db.transaction().execute(async (trx) => {

@@ -59,6 +59,25 @@ export async function recordSteps(db: Db, ctx: EngineContext, histories: History
 }
 
 /**
+ * Appends a refund's change of status to its invoice's history, in the caller's transaction; the
+ * invoice's own status is unchanged by it (a declined invoice is a step of its own).
+ */
+export async function recordRefundChange(db: Db, invoice: Invoice, refund: { id: string; status: string }, at: number): Promise<void> {
+  await db
+    .insertInto('invoice_events')
+    .values({
+      invoice_id: invoice.id,
+      type: `refund-${refund.status}`,
+      from_status: invoice.status,
+      to_status: invoice.status,
+      exception_status: invoice.exception_status,
+      detail: toJson({ refund: refund.id, refundStatus: refund.status }),
+      occurred_at: at,
+    })
+    .execute();
+}
+
+/**
  * Brings locked invoices up to date with the chain and the clock: runs the state machine and
  * writes the new state, due time and events, all in the caller's transaction.
  */

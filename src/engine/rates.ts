@@ -26,7 +26,7 @@ export async function seedRates(ctx: EngineContext): Promise<void> {
 /** The rates of one moment, and the form in which a new invoice locks them. */
 export interface RateSheet {
   perBtc: BtcRates;
-  /** BitPay's invoice `exchangeRates`, `{"BTC": {"USD": 65000, …}}`, as jsonb text. */
+  /** The rates an invoice locks at creation, `{"BTC": {"USD": 65000, …}}`, as jsonb text. */
   lockedJson: string;
 }
 

@@ -13,7 +13,7 @@ import { publish } from './events.js';
 import { newTxid } from './chain.js';
 import type { EngineContext } from './context.js';
 import { getInvoice, hasBuyerContact, type Invoice } from './invoices.js';
-import { command, recordSteps } from './lifecycle.js';
+import { command, recordRefundChange, recordSteps } from './lifecycle.js';
 
 export type Refund = Selectable<RefundsTable>;
 
@@ -55,8 +55,10 @@ async function findRefund(db: Db, merchantId: string | null, key: RefundKey, loc
 /**
  * Tells the subscribers that the refund reached its status (or, `again`, that the merchant asked
  * to hear of it once more), when it is one merchants are notified of; stamps the notification.
+ * A change (not a repeat) is first appended to the invoice's history.
  */
 async function announce(db: Db, ctx: EngineContext, invoice: Invoice, refund: Refund, now: number, again = false): Promise<Refund> {
+  if (!again) await recordRefundChange(db, invoice, refund, now);
   if (!NOTIFIED_REFUND_STATUSES.includes(refund.status)) return refund;
   await publish(db, ctx, [{ type: again ? 'refund-notification-requested' : 'refund-changed', invoice, refund }], now);
   return db.updateTable('refunds').set({ last_notification: now }).where('id', '=', refund.id).returningAll().executeTakeFirstOrThrow();
@@ -176,7 +178,7 @@ async function move(trx: Transaction<Database>, ctx: EngineContext, refund: Refu
   if (to === 'cancelled' || to === 'failure' || to === 'pending') {
     await trx.updateTable('invoices').set({ refund_address_request_pending: false }).where('id', '=', invoice.id).execute();
   }
-  return to === 'cancelled' ? updated : announce(trx, ctx, invoice, updated, now);
+  return announce(trx, ctx, invoice, updated, now);
 }
 
 /** `PUT /refunds/:id {status: "created"}`: submits a preview. */

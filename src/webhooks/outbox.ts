@@ -19,7 +19,7 @@ export interface NewDelivery {
   stream?: string;
   url: string;
   event: { code: number | null; name: string };
-  /** The dialect's envelope variant (BitPay: the extended `{event, data}` form). */
+  /** Which of the dialect's envelopes the body takes (e.g. an extended `{event, data}` form). */
   extended: boolean;
   signingKey: string;
 }

@@ -84,6 +84,13 @@ describe('refunds', () => {
     expect(after.refundInfo).to.deep.equal({ supportRequest: refund.supportRequest, currency: 'USD', amounts: { USD: 40, BTC: 0.00061538 } });
     expect(Object.keys(after.refundAddresses[0])).to.deep.equal([pending.refundAddress]);
 
+    const history = (await emu.sandbox.invoice(invoice.id)).sandbox.events.filter((e) => e.type.startsWith('refund-'));
+    expect(history.map((e) => [e.type, e.toStatus, (e.detail as Json).refund])).to.deep.equal([
+      ['refund-created', 'complete', refund.id],
+      ['refund-pending', 'complete', refund.id],
+      ['refund-success', 'complete', refund.id],
+    ]);
+
     await emu.webhooks.flush();
     const events = received().map((body) => body.event.code);
     expect(events).to.deep.equal([1003, 1005, 1006, 7001, 7002, 7003, 1016]);

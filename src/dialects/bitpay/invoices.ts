@@ -14,8 +14,6 @@ import {
   readInvoice,
   resendInvoiceWebhook,
   updateInvoiceContact,
-  type ContactUpdate,
-  type CreateInvoiceRequest,
   type Invoice,
   type InvoiceWithChain,
 } from '../../engine/invoices.js';
@@ -25,6 +23,7 @@ import { bodyOf, requestBaseUrl, type AppContext, type AppState } from '../../ht
 import { principalOf, requireToken, requireTokenOrResource, type AuthOptions } from './auth.js';
 import { validated } from '../../http/validate.js';
 import { invoiceFacade, presentEventToken, presentInvoice } from './presenters/invoice.js';
+import { contactUpdateOf, newInvoiceOf, type CreateInvoiceRequest, type UpdateInvoiceRequest } from './invoice-request.js';
 
 const DEFAULT_LIST_LIMIT = 100;
 const MAX_LIST_LIMIT = 1000;
@@ -68,7 +67,7 @@ export function invoicesRoutes(engine: EngineContext, sandbox: Sandbox, auth: Au
       apiToken: principal.token.token,
       facade: principal.facade as InvoiceFacade,
     };
-    await respond(ctx, await createInvoice(engine, creator, request), noPayments);
+    await respond(ctx, await createInvoice(engine, creator, newInvoiceOf(request, engine.config)), noPayments);
   });
 
   router.get('/invoices', merchantOnly, async (ctx) => {
@@ -118,7 +117,7 @@ export function invoicesRoutes(engine: EngineContext, sandbox: Sandbox, auth: Au
   });
 
   router.put('/invoices/:id', merchantOnly, async (ctx) => {
-    const update = validated<ContactUpdate>('requests/invoice-update', 'invoice', bodyOf(ctx));
+    const update = contactUpdateOf(validated<UpdateInvoiceRequest>('requests/invoice-update', 'invoice', bodyOf(ctx)));
     await respond(ctx, await updateInvoiceContact(engine, principalOf(ctx).merchantId, ctx.params.id as string, update));
   });
 

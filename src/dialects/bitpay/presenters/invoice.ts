@@ -96,7 +96,7 @@ export function presentInvoice(invoice: Invoice, view: InvoiceView) {
     shopper: merchant ? {} : undefined,
     jsonPayProRequired: details.jsonPayProRequired ?? false,
     merchantName: details.merchantName,
-    bitpayIdRequired: merchant ? (details.bitpayIdRequired ?? false) : undefined,
+    bitpayIdRequired: merchant ? (details.identityRequired ?? false) : undefined,
     itemizedDetails: details.itemizedDetails ?? [],
     acceptanceWindow: details.acceptanceWindow || DEFAULT_ACCEPTANCE_WINDOW_MS,
     notificationURL: invoice.notification_url ?? undefined,
@@ -117,7 +117,7 @@ export function presentInvoice(invoice: Invoice, view: InvoiceView) {
     },
     universalCodes: definedOnly({
       paymentString: checkoutLink,
-      verificationLink: details.bitpayIdRequired ? `${view.publicUrl}invoice?id=${invoice.id}&view=verification` : undefined,
+      verificationLink: details.identityRequired ? `${view.publicUrl}invoice?id=${invoice.id}&view=verification` : undefined,
     }),
     token: invoice.resource_token,
     rateRefreshTime: invoice.invoice_time,

@@ -1,4 +1,5 @@
-import { flatBuyerFields, type Buyer } from '../../../domain/invoice.js';
+import type { Buyer } from '../../../domain/invoice.js';
+import { flatBuyerFields } from '../buyer.js';
 import type { WebhookEvent } from '../webhook-policy.js';
 import type { presentInvoice } from './invoice.js';
 
