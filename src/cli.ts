@@ -23,6 +23,9 @@ Commands:
   pairing create --facade pos|merchant|payout [--require-auth] [--label L] [--merchant ID]
                                           create a pairing code for a client to claim
   pairing approve <code> [--merchant ID]  approve a client's pairing request
+  api-key --dialect greenfield [--merchant ID] [--permission P]... [--label L]
+                                          create an API key of a dialect that uses them (default:
+                                          every store permission on the merchant's store)
   pay <invoiceId> [--amount BTC | --percent P] [--rbf]
                                           pay an invoice from the simulated wallet (default: the amount due)
   mine [n]                                mine n blocks (default 1)
@@ -101,6 +104,8 @@ async function main(argv: string[]): Promise<void> {
       'require-auth': { type: 'boolean' },
       label: { type: 'string' },
       merchant: { type: 'string' },
+      dialect: { type: 'string' },
+      permission: { type: 'string', multiple: true },
       amount: { type: 'string' },
       percent: { type: 'string' },
       rbf: { type: 'boolean' },
@@ -155,6 +160,20 @@ const COMMANDS: Record<string, Command> = {
     if (!code) throw new UsageError('pairing approve needs the pairing code');
     const path = `sandbox/pairing-codes/${encodeURIComponent(code)}/approve`;
     printToken(await sandboxRequest(flags, 'POST', path, flags.merchant ? { merchantId: flags.merchant } : {}));
+  },
+
+  async 'api-key'(_args, flags) {
+    if (!flags.dialect) throw new UsageError('api-key needs --dialect (greenfield)');
+    const key = await sandboxRequest(flags, 'POST', 'sandbox/api-keys', {
+      dialect: flags.dialect,
+      ...(flags.merchant ? { merchantId: flags.merchant } : {}),
+      ...(flags.permission ? { permissions: flags.permission } : {}),
+      ...(flags.label ? { label: flags.label } : {}),
+    });
+    const lines = [`api key:     ${key.apiKey}`, `dialect:     ${key.dialect}`, `merchant:    ${key.merchantId}`];
+    if (key.storeId) lines.push(`store:       ${key.storeId}`);
+    lines.push(`permissions: ${(key.permissions as string[]).join('\n             ')}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
   },
 
   async pay([invoiceId], flags) {

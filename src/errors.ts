@@ -20,6 +20,23 @@ export type ErrorKind =
   | 'timeout'
   | 'fault';
 
+/** The HTTP status each kind takes unless a dialect says otherwise. */
+export const USUAL_HTTP_STATUS: Readonly<Record<ErrorKind, number>> = {
+  'not-found': 404,
+  invalid: 400,
+  missing: 400,
+  conflict: 409,
+  unauthenticated: 401,
+  forbidden: 403,
+  'rate-limited': 429,
+  'too-large': 413,
+  'unsupported-media': 415,
+  'method-not-allowed': 405,
+  'headers-too-large': 431,
+  timeout: 408,
+  fault: 500,
+};
+
 /** What an error is about: an invoice, a refund, a credential (token, pairing, sign-in), or the request as such. */
 export type ErrorSubject = 'invoice' | 'refund' | 'credential' | 'request';
 
@@ -29,6 +46,8 @@ export interface EngineErrorOptions {
   reason?: string;
   /** Extra fields that help a developer, e.g. what a signature should have covered. */
   details?: Record<string, unknown>;
+  /** The request field at fault (`checkout.speedPolicy`) and what is wrong with it, for dialects that report per field. */
+  field?: { path: string; problem: string };
 }
 
 export class EngineError extends Error {
@@ -55,6 +74,10 @@ export const invalidParam = (subject: ErrorSubject, message: string, reason?: st
   new EngineError('invalid', message, reason ? { subject, reason } : { subject });
 
 export const missingParam = (subject: ErrorSubject, message: string) => new EngineError('missing', message, { subject });
+
+/** A field of the request is invalid (or, `missing`, absent): "Invalid parameter <path>: <problem>". */
+export const invalidField = (subject: ErrorSubject, path: string, problem: string, kind: 'invalid' | 'missing' = 'invalid') =>
+  new EngineError(kind, kind === 'missing' ? `Missing required parameter: ${path}` : `Invalid parameter ${path}: ${problem}`, { subject, field: { path, problem } });
 
 /** Refused because of the state of what the request addresses (`reason` names the rule). */
 export const conflict = (subject: ErrorSubject, reason: string, message: string) => new EngineError('conflict', message, { subject, reason });

@@ -14,6 +14,7 @@ import {
   presentSandboxTransaction,
 } from './http/sandbox/presenters.js';
 import { presentRefund } from './dialects/bitpay/presenters/refund.js';
+import { apiKeyDialect } from './dialects/registry.js';
 import type { Logger } from './logger.js';
 import { startServer } from './server.js';
 
@@ -53,6 +54,11 @@ export interface Emulator {
     /** The refund is sent: success, an outgoing transaction, refund_success and invoice_refundComplete. */
     completeRefund(refundId: string): Promise<Presented<typeof presentRefund>>;
     failRefund(refundId: string): Promise<Presented<typeof presentRefund>>;
+    /**
+     * An API key of a dialect that uses them (`greenfield`): by default every store permission
+     * on the default merchant's store. Answers `{apiKey, dialect, merchantId, storeId?, permissions}`.
+     */
+    apiKey(request: { dialect: string; merchantId?: string; permissions?: string[]; label?: string }): Promise<Record<string, unknown>>;
   };
   webhooks: {
     /** The delivery log, newest first: every attempt with request and response. */
@@ -118,6 +124,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       refundAddress: async (refundId, address) => presentRefund(await sandbox.refundAddress(refundId, address)),
       completeRefund: async (refundId) => presentRefund(await sandbox.completeRefund(refundId)),
       failRefund: async (refundId) => presentRefund(await sandbox.failRefund(refundId)),
+      apiKey: ({ dialect, ...request }) => apiKeyDialect(server.dialects, dialect).sandboxApiKey(engine, request),
     },
     webhooks: {
       async list(filter = {}) {

@@ -23,6 +23,7 @@ import { TOKEN_READ_TABLES } from './engine/tokens.js';
 import { createApp } from './http/app.js';
 import { clientErrorAnswer } from './http/client-errors.js';
 import { errorShapes } from './http/errors.js';
+import type { Dialect } from './dialects/dialect.js';
 import { FALLBACK_DIALECT, servedDialects } from './dialects/registry.js';
 import { createLogger, type Logger } from './logger.js';
 import { startScheduler } from './scheduler/scheduler.js';
@@ -36,6 +37,8 @@ export interface RunningServer {
   engine: EngineContext;
   sandbox: Sandbox;
   webhooks: DeliveryWorker;
+  /** The dialects served (DIALECTS). */
+  dialects: readonly Dialect[];
   close(): Promise<void>;
 }
 
@@ -101,7 +104,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       logger,
       addresses: createAddressBook(database.db, createAddressDeriver(config.btcXpub ?? fixtures.bitcoin.accountXpub, config.btcNetwork)),
       invoiceInserts: createBatcher((rows) => insertInvoices(database.db, rows), INVOICE_INSERT_LIMITS),
-      subscribers: dialects.map((dialect) => dialect.subscriber),
+      subscribers: dialects.flatMap((dialect) => (dialect.subscriber ? [dialect.subscriber] : [])),
       caches: {
         tokens: cacheOf(TOKEN_READ_TABLES),
         rates: cacheOf(RATE_READ_TABLES),
@@ -114,7 +117,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
     // Known once the port is: until then no webhook is sent (the loops start after listen).
     let publicUrl = config.publicUrl ?? '';
-    const formats = new Map(dialects.map((dialect) => [dialect.name, dialect.webhookFormat(engine)]));
+    const formats = new Map(dialects.flatMap((dialect) => (dialect.webhookFormat ? [[dialect.name, dialect.webhookFormat(engine)] as const] : [])));
     const webhooks = startDeliveryWorker(engine, { publicUrl: () => publicUrl, pollMs: LOOP_INTERVAL_MS, batchSize: WEBHOOK_BATCH, formats });
     stoppers.push(() => webhooks.stop());
     const scheduler = startScheduler(engine, LOOP_INTERVAL_MS, webhooks.wake);
@@ -145,7 +148,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const url = defaultPublicUrl(config.host, port);
     const httpsUrl = httpsPort === null ? null : defaultPublicUrl(config.host, httpsPort).replace(/^http:/, 'https:');
     logger.info('listening', { url, httpsUrl, publicUrl, database: database.kind, location: database.location, dialects: dialects.map((d) => d.name) });
-    return { url, httpsUrl, engine, sandbox, webhooks, close: stopAll };
+    return { url, httpsUrl, engine, sandbox, webhooks, dialects, close: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

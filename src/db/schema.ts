@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { ApiKeysTable } from './tables/api-keys.js';
 import type { BlocksTable, ChainTransactionsTable, VirtualClockTable } from './tables/chain.js';
 import type { InvoiceEventsTable } from './tables/invoice-events.js';
 import type { InvoicesTable } from './tables/invoices.js';
@@ -11,6 +12,7 @@ import type { WebhookAttemptsTable, WebhookDeliveriesTable } from './tables/webh
 export interface Database {
   merchants: MerchantsTable;
   tokens: TokensTable;
+  api_keys: ApiKeysTable;
   rates: RatesTable;
   invoices: InvoicesTable;
   invoice_events: InvoiceEventsTable;

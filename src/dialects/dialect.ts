@@ -4,6 +4,7 @@ import type { EventSubscriber } from '../engine/events.js';
 import type { Sandbox } from '../engine/sandbox.js';
 import type { EngineError } from '../errors.js';
 import type { AppState } from '../http/context.js';
+import type { SandboxKey } from '../http/sandbox/guard.js';
 import type { WebhookFormat } from '../webhooks/format.js';
 
 export interface DialectDependencies {
@@ -11,6 +12,8 @@ export interface DialectDependencies {
   sandbox: Sandbox;
   /** PUBLIC_URL, or the URL the server listens on once it is known. */
   publicUrl: () => string;
+  /** SANDBOX_TOKEN, for dialects whose sandbox user signs in with it. */
+  sandboxKey: SandboxKey;
 }
 
 /** How one merchant API is spoken over the engine (README "Adding a dialect"). */
@@ -21,7 +24,9 @@ export interface Dialect {
   owns(path: string): boolean;
   errorStatus(error: EngineError): number;
   errorBody(method: string, error: EngineError): unknown;
-  /** Turns domain events into this dialect's outbox deliveries, in the transaction that caused them. */
-  subscriber: EventSubscriber;
-  webhookFormat(engine: EngineContext): WebhookFormat;
+  /** Turns domain events into this dialect's outbox deliveries, in the transaction that caused them (dialects with webhooks). */
+  subscriber?: EventSubscriber;
+  webhookFormat?(engine: EngineContext): WebhookFormat;
+  /** `POST /sandbox/api-keys {dialect}`: a key of this dialect (dialects with API keys). */
+  sandboxApiKey?(engine: EngineContext, request: { merchantId?: unknown; permissions?: unknown; label?: unknown }): Promise<Record<string, unknown>>;
 }

@@ -1,9 +1,11 @@
 import { ConfigError } from '../config.js';
+import { invalidParam } from '../errors.js';
 import { bitpay } from './bitpay/index.js';
 import type { Dialect } from './dialect.js';
+import { greenfield } from './greenfield/index.js';
 
 /** Every dialect the emulator speaks, most specific first: a request's errors take the shape of the first that owns its path. */
-export const DIALECTS: readonly Dialect[] = [bitpay];
+export const DIALECTS: readonly Dialect[] = [greenfield, bitpay];
 
 /**
  * The dialects DIALECTS names (null: all), in registry order. The sandbox API, the pages and
@@ -18,3 +20,13 @@ export function servedDialects(names: readonly string[] | null): Dialect[] {
 }
 
 export const FALLBACK_DIALECT: Dialect = bitpay;
+
+/** The served dialect named `name` that has API keys (`POST /sandbox/api-keys`), or a refusal naming those there are. */
+export function apiKeyDialect(dialects: readonly Dialect[], name: unknown): Dialect & Required<Pick<Dialect, 'sandboxApiKey'>> {
+  const withKeys = dialects.filter((d) => d.sandboxApiKey);
+  const dialect = withKeys.find((d) => d.name === name);
+  if (!dialect?.sandboxApiKey) {
+    throw invalidParam('request', `dialect must be one of the served dialects with API keys: ${withKeys.map((d) => d.name).join(', ') || 'none is served'}`);
+  }
+  return dialect as Dialect & Required<Pick<Dialect, 'sandboxApiKey'>>;
+}

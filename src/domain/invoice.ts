@@ -3,10 +3,12 @@
 export const INVOICE_STATUSES = ['new', 'paid', 'confirmed', 'complete', 'expired', 'invalid', 'declined'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
-export const EXCEPTION_STATUSES = ['paidPartial', 'paidOver', 'paidLate'] as const;
+/** `marked`: the merchant set the status by hand (BTCPay's "Marked"). */
+export const EXCEPTION_STATUSES = ['paidPartial', 'paidOver', 'paidLate', 'marked'] as const;
 export type ExceptionStatus = (typeof EXCEPTION_STATUSES)[number];
 
-export const TRANSACTION_SPEEDS = ['high', 'medium', 'low'] as const;
+/** Confirmations before an invoice is confirmed: high 0, medium 1, lowMedium 2, low 6 (then it is complete). */
+export const TRANSACTION_SPEEDS = ['high', 'medium', 'lowMedium', 'low'] as const;
 export type TransactionSpeed = (typeof TRANSACTION_SPEEDS)[number];
 
 export function isInvoiceStatus(value: unknown): value is InvoiceStatus {
@@ -71,4 +73,10 @@ export interface InvoiceDetails {
   paymentCurrencies?: string[];
   acceptanceWindow?: number;
   billId?: string;
+  /** How long after expiry payments are still watched for, in minutes. */
+  monitoringMinutes?: number;
+  /** The checkout page's language (e.g. "en-US"). */
+  language?: string;
+  /** Free-form merchant metadata, kept as given (BTCPay's invoice `metadata`). */
+  metadata?: Record<string, unknown>;
 }

@@ -31,7 +31,11 @@ export type LifecycleEvent =
   /** The merchant cancelled a partly paid invoice (refund due). */
   | { type: 'cancelPartial' }
   /** A refund was requested for a confirmed invoice (BITPAY-WIRE §3.2). */
-  | { type: 'refundDecline' };
+  | { type: 'refundDecline' }
+  /** The merchant marked the invoice settled by hand. */
+  | { type: 'markComplete' }
+  /** The merchant marked the invoice invalid by hand. */
+  | { type: 'markInvalid' };
 
 export type EventType = LifecycleEvent['type'];
 
@@ -58,12 +62,14 @@ type Handler = (state: LifecycleState, event: LifecycleEvent, policy: SpeedPolic
 
 const ORDER: InvoiceStatus[] = ['paid', 'confirmed', 'complete'];
 
+/** Confirmations after which a payment settles an invoice at each speed (low: only when complete). */
+export const SETTLING_CONFIRMATIONS: Record<TransactionSpeed, number> = { high: 0, medium: 1, lowMedium: 2, low: COMPLETE_CONFIRMATIONS };
+
 /** Where a paid invoice stands for its speed, given the confirmations of its payments. */
 export function statusForConfirmations(policy: SpeedPolicy, confirmations: number): 'paid' | 'confirmed' | 'complete' {
   if (confirmations >= COMPLETE_CONFIRMATIONS) return 'complete';
-  if (policy.speed === 'high') return policy.rbf && confirmations < 1 ? 'paid' : 'confirmed';
-  if (policy.speed === 'medium') return confirmations >= 1 ? 'confirmed' : 'paid';
-  return 'paid';
+  if (policy.speed === 'high' && policy.rbf && confirmations < 1) return 'paid';
+  return confirmations >= SETTLING_CONFIRMATIONS[policy.speed] ? 'confirmed' : 'paid';
 }
 
 /** Whether the speed passes through a status: high skips paid (unless RBF), low skips confirmed. */
@@ -98,6 +104,8 @@ const confirm: Handler = (state, event, policy) =>
   advance(state, statusForConfirmations(policy, (event as { count: number }).count), policy);
 const confirmAfterInvalid: Handler = (state, event) =>
   (event as { count: number }).count >= COMPLETE_CONFIRMATIONS ? [{ status: 'complete', exception: state.exception }] : 'ignore';
+const markComplete = to('complete', 'marked');
+const markInvalid = to('invalid', 'marked');
 
 /** A closed invoice ignores what happens on the chain and refuses merchant commands. */
 const closed: Record<EventType, Handler> = {
@@ -112,6 +120,8 @@ const closed: Record<EventType, Handler> = {
   cancelUnpaid: refuse,
   cancelPartial: refuse,
   refundDecline: refuse,
+  markComplete: refuse,
+  markInvalid: refuse,
 };
 
 /**
@@ -131,6 +141,8 @@ export const TRANSITIONS: Record<InvoiceStatus, Record<EventType, Handler>> = {
     cancelUnpaid: to('expired'),
     cancelPartial: to('declined'),
     refundDecline: refuse,
+    markComplete,
+    markInvalid,
   },
   paid: {
     paymentPartial: ignore,
@@ -144,6 +156,8 @@ export const TRANSITIONS: Record<InvoiceStatus, Record<EventType, Handler>> = {
     cancelUnpaid: refuse,
     cancelPartial: refuse,
     refundDecline: refuse,
+    markComplete,
+    markInvalid,
   },
   confirmed: {
     paymentPartial: ignore,
@@ -157,10 +171,12 @@ export const TRANSITIONS: Record<InvoiceStatus, Record<EventType, Handler>> = {
     cancelUnpaid: refuse,
     cancelPartial: refuse,
     refundDecline: to('declined'),
+    markComplete,
+    markInvalid,
   },
-  complete: { ...closed, refundDecline: ignore },
-  expired: { ...closed, latePayment: flag('paidLate') },
-  invalid: { ...closed, confirmations: confirmAfterInvalid },
+  complete: { ...closed, refundDecline: ignore, markInvalid },
+  expired: { ...closed, latePayment: flag('paidLate'), markComplete, markInvalid },
+  invalid: { ...closed, confirmations: confirmAfterInvalid, markComplete },
   declined: closed,
 };
 
@@ -190,6 +206,8 @@ export interface Payment {
 
 export interface InvoiceFacts {
   totalSats: number;
+  /** The least that counts as paid in full (the total less the payment tolerance); the total when absent. */
+  acceptedSats?: number;
   /** The last millisecond at which the invoice can be paid. */
   expirationTime: number;
   speed: TransactionSpeed;
@@ -209,6 +227,10 @@ interface Counted {
   paidInFullAt: number | null;
 }
 
+function acceptedSats(facts: InvoiceFacts): number {
+  return facts.acceptedSats ?? facts.totalSats;
+}
+
 function count(facts: InvoiceFacts): Counted {
   const valid = facts.payments.filter((p) => !p.doubleSpent).sort((a, b) => a.receivedAt - b.receivedAt);
   const onTime = valid.filter((p) => p.receivedAt <= facts.expirationTime);
@@ -216,7 +238,7 @@ function count(facts: InvoiceFacts): Counted {
   let paidInFullAt: number | null = null;
   for (const payment of onTime) {
     running += payment.amountSats;
-    if (paidInFullAt === null && running >= facts.totalSats) paidInFullAt = payment.receivedAt;
+    if (paidInFullAt === null && running >= acceptedSats(facts)) paidInFullAt = payment.receivedAt;
   }
   return {
     onTime,
@@ -235,7 +257,7 @@ export function policyFor(facts: InvoiceFacts): SpeedPolicy {
 /** The events that the facts imply for an invoice in `state`. */
 export function derive(state: LifecycleState, facts: InvoiceFacts): LifecycleEvent[] {
   const c = count(facts);
-  const covered = c.onTimeSats >= facts.totalSats;
+  const covered = c.onTimeSats >= acceptedSats(facts);
   const confirmations = Math.min(...c.onTime.map((p) => p.confirmations));
   switch (state.status) {
     case 'new':
@@ -254,7 +276,8 @@ export function derive(state: LifecycleState, facts: InvoiceFacts): LifecycleEve
       return events;
     }
     case 'invalid':
-      return covered ? [{ type: 'confirmations', count: confirmations }] : [];
+      // An invoice the merchant marked invalid stays so, whatever the chain does.
+      return covered && state.exception !== 'marked' ? [{ type: 'confirmations', count: confirmations }] : [];
     case 'expired':
       return c.late ? [{ type: 'latePayment' }] : [];
     default:

@@ -69,3 +69,11 @@ export function btcToSats(btc: unknown): number | null {
 export function percentOfSats(sats: number, percent: number): number {
   return Math.max(1, new Decimal(sats).mul(percent).div(100).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber());
 }
+
+/**
+ * The least that counts as paying `totalSats` in full when `tolerancePercent` of it may be
+ * missing: rounded up, so a tolerance never accepts less than it says.
+ */
+export function acceptedSats(totalSats: number, tolerancePercent: Decimal.Value): number {
+  return new Decimal(totalSats).mul(new Decimal(100).minus(tolerancePercent)).div(100).toDecimalPlaces(0, Decimal.ROUND_CEIL).toNumber();
+}

@@ -13,7 +13,7 @@ import {
   type TransactionSpeed,
 } from '../domain/invoice.js';
 import { invoiceAmounts, MAX_INVOICE_SATS, priceToSats, Decimal } from '../domain/money.js';
-import { notFound, invalidParam, conflict } from '../errors.js';
+import { conflict, EngineError, invalidParam, notFound } from '../errors.js';
 import { findCurrency, fixtures } from '../fixtures.js';
 import { chainViewOf, type ChainView } from './chain.js';
 import type { EngineContext } from './context.js';
@@ -41,6 +41,8 @@ export interface NewInvoice {
   speed?: TransactionSpeed;
   /** How long the invoice accepts payment; 15 minutes when absent or 0. */
   expiryWindowMs?: number;
+  /** Percent of the total that may be missing and still count as paid in full (decimal string); 0 when absent. */
+  paymentTolerance?: string;
   redirect: { url?: string; closeUrl?: string; automatic: boolean };
   notification: { url?: string; full: boolean; extended: boolean };
 }
@@ -63,7 +65,10 @@ async function priceInBitcoin(ctx: EngineContext, request: NewInvoice) {
   const rates = await currentRateSheet(ctx);
   const rate = rates.perBtc.get(request.currency);
   if (!currency || !rate) {
-    throw invalidParam('invoice', `Invalid currency: ${request.currency} is not a supported currency (see GET /currencies)`, 'currency');
+    throw new EngineError('invalid', `Invalid currency: ${request.currency} is not a supported currency (see GET /currencies)`, {
+      subject: 'invoice',
+      field: { path: 'currency', problem: `${request.currency} is not a supported currency` },
+    });
   }
   const price = new Decimal(request.price);
   if (price.lt(currency.minimum)) {
@@ -81,11 +86,11 @@ export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator,
   const { rate, lockedRatesJson } = await priceInBitcoin(ctx, request);
   const { satoshisPerByte, sweepTransactionBytes } = fixtures.bitcoin;
   const amounts = invoiceAmounts(request.price, rate, satoshisPerByte * sweepTransactionBytes);
-  const details: InvoiceDetails = { ...request.details };
+  const window = request.expiryWindowMs || DEFAULT_ACCEPTANCE_WINDOW_MS;
+  const details: InvoiceDetails = { ...request.details, acceptanceWindow: window };
   if (!details.merchantName) details.merchantName = creator.merchantName;
 
   const now = ctx.clock.now();
-  const window = request.expiryWindowMs || DEFAULT_ACCEPTANCE_WINDOW_MS;
   const { notification, redirect } = request;
 
   const { index, address } = await ctx.addresses.next();
@@ -110,6 +115,7 @@ export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator,
     address,
     derivation_index: index,
     transaction_speed: request.speed ?? creator.transactionSpeed,
+    ...(request.paymentTolerance ? { payment_tolerance: request.paymentTolerance } : {}),
     full_notifications: notification.full,
     extended_notifications: notification.extended,
     notification_url: notification.url ?? null,
@@ -224,20 +230,43 @@ export interface InvoiceFilter {
   from?: number;
   /** exclusive */
   to?: number;
-  status?: InvoiceStatus;
-  orderId?: string;
+  /** any of these */
+  statuses?: InvoiceStatus[];
+  /** any of these */
+  orderIds?: string[];
+  /** found in the id, order id, description, buyer or metadata (case-insensitive) */
+  text?: string;
+  /** false: leave archived invoices out */
+  includeArchived?: boolean;
   limit: number;
   offset: number;
 }
 
-/** `GET /invoices` (one merchant's), or the dashboard's list (every merchant's): newest first. */
+/** Characters that LIKE reads as wildcards, escaped so that a search is literal. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** One merchant's invoices, or the dashboard's list (every merchant's): newest first. */
 export async function listInvoices(db: Db, merchantId: string | null, filter: InvoiceFilter): Promise<Invoice[]> {
   let query = db.selectFrom('invoices').selectAll();
   if (merchantId !== null) query = query.where('merchant_id', '=', merchantId);
   if (filter.from !== undefined) query = query.where('invoice_time', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('invoice_time', '<', filter.to);
-  if (filter.status) query = query.where('status', '=', filter.status);
-  if (filter.orderId !== undefined) query = query.where('order_id', '=', filter.orderId);
+  if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
+  if (filter.orderIds?.length) query = query.where('order_id', 'in', filter.orderIds);
+  if (filter.includeArchived === false) query = query.where('archived', '=', false);
+  if (filter.text) {
+    const pattern = likePattern(filter.text);
+    query = query.where((eb) =>
+      eb.or([
+        eb('id', 'ilike', pattern),
+        eb('order_id', 'ilike', pattern),
+        eb(sql<string>`details::text`, 'ilike', pattern),
+        eb(sql<string>`buyer::text`, 'ilike', pattern),
+      ]),
+    );
+  }
   return query.orderBy('invoice_time', 'desc').orderBy('seq', 'desc').limit(filter.limit).offset(filter.offset).execute();
 }
 
@@ -340,4 +369,64 @@ export async function resendInvoiceWebhook(ctx: EngineContext, invoice: Invoice)
     throw conflict('invoice', 'state', `Invoice ${invoice.id} has no notificationURL to send a webhook to`);
   }
   await publish(ctx.db, ctx, [{ type: 'invoice-notification-requested', invoice }], ctx.clock.now());
+}
+
+/** Archives an invoice, or brings it back: it leaves (or rejoins) a dialect's default lists; nothing else changes. */
+export async function setInvoiceArchived(ctx: EngineContext, merchantId: string, id: string, archived: boolean): Promise<Invoice> {
+  const invoice = await ctx.db
+    .updateTable('invoices')
+    .set({ archived })
+    .where('id', '=', id)
+    .where('merchant_id', '=', merchantId)
+    .returningAll()
+    .executeTakeFirst();
+  if (!invoice) throw notFound('invoice', `Invoice ${id} not found`);
+  return invoice;
+}
+
+/** What the merchant says an invoice is for, replaced as a whole. */
+export interface InvoiceDescription {
+  orderId?: string;
+  buyer: Buyer;
+  details: InvoiceDetails;
+}
+
+/** Replaces the merchant's description of an invoice (order id, buyer, details); amounts and status stay. */
+export async function describeInvoice(ctx: EngineContext, merchantId: string, id: string, description: InvoiceDescription): Promise<Invoice> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom('invoices').selectAll().where('id', '=', id).where('merchant_id', '=', merchantId).forUpdate().executeTakeFirst();
+    if (!current) throw notFound('invoice', `Invoice ${id} not found`);
+    const details: InvoiceDetails = { ...description.details };
+    // What only the engine sets survives a new description.
+    for (const kept of ['merchantName', 'acceptanceWindow', 'paymentCurrencies'] as const) {
+      if (details[kept] === undefined && current.details[kept] !== undefined) (details as Record<string, unknown>)[kept] = current.details[kept];
+    }
+    return trx
+      .updateTable('invoices')
+      .set({ order_id: description.orderId ?? null, buyer: toJson(description.buyer), details: toJson(details) })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
+}
+
+/**
+ * The merchant sets the status by hand: `complete` (settled) or `invalid`, flagged `marked`.
+ * The status table says from which statuses; a refusal is a conflict.
+ */
+export async function markInvoice(ctx: EngineContext, merchantId: string, id: string, mark: 'complete' | 'invalid'): Promise<Invoice> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom('invoices').selectAll().where('id', '=', id).where('merchant_id', '=', merchantId).forUpdate().executeTakeFirst();
+    if (!current) throw notFound('invoice', `Invoice ${id} not found`);
+    const outcome = command(current, { type: mark === 'complete' ? 'markComplete' : 'markInvalid' });
+    if (outcome === 'refused') throw conflict('invoice', 'mark-refused', `Invoice ${id} is ${current.status} and cannot be marked ${mark}`);
+    const marked = await trx
+      .updateTable('invoices')
+      .set({ status: outcome.state.status, exception_status: outcome.state.exception, due_at: null })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordSteps(trx, ctx, [{ invoice: marked, steps: outcome.steps, detail: { marked: mark } }], ctx.clock.now());
+    return marked;
+  });
 }

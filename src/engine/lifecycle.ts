@@ -2,6 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Database, Db } from '../db/schema.js';
 import { toJson } from '../db/json.js';
 import { apply, settle, type InvoiceFacts, type LifecycleEvent, type LifecycleState, type Step } from '../domain/lifecycle.js';
+import { acceptedSats } from '../domain/money.js';
 import { chainViewOf, confirmations, type ChainTransaction } from './chain.js';
 import type { EngineContext } from './context.js';
 import type { Invoice } from './invoices.js';
@@ -14,8 +15,10 @@ export interface Reconciled {
 
 /** What the state machine needs to know about one invoice. */
 export function invoiceFacts(ctx: EngineContext, invoice: Invoice, transactions: ChainTransaction[], tipHeight: number, now: number): InvoiceFacts {
+  const totalSats = invoice.subtotal_sats + invoice.miner_fee_sats;
   return {
-    totalSats: invoice.subtotal_sats + invoice.miner_fee_sats,
+    totalSats,
+    acceptedSats: acceptedSats(totalSats, invoice.payment_tolerance),
     expirationTime: invoice.expiration_time,
     speed: invoice.transaction_speed,
     now,

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../db/schema.js';
 import type { MerchantsTable } from '../db/tables/merchants.js';
 import { newMerchantId } from '../domain/ids.js';
+import type { TransactionSpeed } from '../domain/invoice.js';
 import { notFound, invalidParam, missingParam } from '../errors.js';
 import type { EngineContext } from './context.js';
 
@@ -18,7 +19,6 @@ export async function ensureDefaultMerchant(ctx: EngineContext): Promise<Merchan
       id: newMerchantId(ctx.random),
       name: DEFAULT_MERCHANT_NAME,
       is_default: true,
-      transaction_speed: 'medium',
       created_at: ctx.clock.now(),
     })
     .onConflict((oc) => oc.column('is_default').where('is_default', '=', true).doNothing())
@@ -30,7 +30,29 @@ export async function defaultMerchant(db: Db): Promise<Merchant> {
   return db.selectFrom('merchants').selectAll().where('is_default', '=', true).executeTakeFirstOrThrow();
 }
 
-export async function createMerchant(ctx: EngineContext, input: { name?: unknown }): Promise<Merchant> {
+/** A store's settings: the defaults of the invoices made without them. */
+export interface StoreSettings {
+  defaultCurrency?: string;
+  website?: string | null;
+  speed?: TransactionSpeed;
+  invoiceExpirationSeconds?: number;
+  monitoringExpirationSeconds?: number;
+  /** percent, a decimal string */
+  paymentTolerance?: string;
+}
+
+function settingsRow(settings: StoreSettings) {
+  return {
+    ...(settings.defaultCurrency !== undefined ? { default_currency: settings.defaultCurrency } : {}),
+    ...(settings.website !== undefined ? { website: settings.website } : {}),
+    ...(settings.speed !== undefined ? { transaction_speed: settings.speed } : {}),
+    ...(settings.invoiceExpirationSeconds !== undefined ? { invoice_expiration_seconds: settings.invoiceExpirationSeconds } : {}),
+    ...(settings.monitoringExpirationSeconds !== undefined ? { monitoring_expiration_seconds: settings.monitoringExpirationSeconds } : {}),
+    ...(settings.paymentTolerance !== undefined ? { payment_tolerance: settings.paymentTolerance } : {}),
+  };
+}
+
+export async function createMerchant(ctx: EngineContext, input: { name?: unknown }, settings: StoreSettings = {}): Promise<Merchant> {
   const { name } = input;
   if (name === undefined || name === null || name === '') throw missingParam('request', 'Missing parameter: name');
   if (typeof name !== 'string' || name.trim() === '' || name.length > NAME_MAX_LENGTH) {
@@ -42,11 +64,20 @@ export async function createMerchant(ctx: EngineContext, input: { name?: unknown
       id: newMerchantId(ctx.random),
       name,
       is_default: false,
-      transaction_speed: 'medium',
       created_at: ctx.clock.now(),
+      ...settingsRow(settings),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** Changes a store's name and settings; what is not given stays. */
+export async function updateMerchant(ctx: EngineContext, id: string, name: string | undefined, settings: StoreSettings): Promise<Merchant> {
+  const changes = { ...(name !== undefined ? { name } : {}), ...settingsRow(settings) };
+  if (Object.keys(changes).length === 0) return getMerchant(ctx.db, id);
+  const merchant = await ctx.db.updateTable('merchants').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
+  if (!merchant) throw notFound('request', `Merchant ${id} not found`);
+  return merchant;
 }
 
 export async function listMerchants(db: Db): Promise<Merchant[]> {

@@ -74,7 +74,7 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks
     },
 
     /**
-     * Wipes invoices, the chain and (unless kept) merchants and tokens; keeps the configuration
+     * Wipes invoices, the chain and (unless kept) merchants, tokens and API keys; keeps the configuration
      * and the clock. The default merchant, rates and genesis block are put back in the same
      * transaction, so no request ever sees a database without them.
      */
@@ -90,6 +90,7 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks
         await trx.deleteFrom('rates').execute();
         if (!options.keepTokens) {
           await trx.deleteFrom('tokens').execute();
+          await trx.deleteFrom('api_keys').execute();
           await trx.deleteFrom('merchants').execute();
         }
         const inTransaction = { ...ctx, db: trx };

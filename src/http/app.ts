@@ -111,8 +111,8 @@ export function createApp({ engine, sandbox, publicUrl, dialects, shapes }: AppD
   const root = new Router<AppState>();
   const sandboxKey = createSandboxKey(engine.config.sandboxToken, engine.config.publicUrl);
   for (const router of [
-    ...dialects.flatMap((dialect) => dialect.routes({ engine, sandbox, publicUrl })),
-    sandboxRoutes(engine, sandbox, sandboxKey),
+    ...dialects.flatMap((dialect) => dialect.routes({ engine, sandbox, publicUrl, sandboxKey })),
+    sandboxRoutes(engine, sandbox, sandboxKey, dialects),
     checkoutRoutes(engine, sandbox, sandboxKey),
     dashboardRoutes(engine, sandbox, sandboxKey),
     modalScriptRoutes(),

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { Next } from 'koa';
-import { invalidParam, missingParam, type ErrorSubject } from '../errors.js';
+import { invalidField, invalidParam, type ErrorSubject } from '../errors.js';
 import { subjectOfPath } from './errors.js';
 import type { AppContext } from './context.js';
 
@@ -26,16 +26,14 @@ export function isHttpUrl(text: string): boolean {
   }
 }
 
-/** Every JSON Schema under schemas/, registered under its $id (e.g. "requests/invoice-create"). */
+/** Every JSON Schema under schemas/ (at any depth), registered under its $id (e.g. "requests/invoice-create"). */
 function loadSchemas(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: false, strict: true });
+  const ajv = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: true });
   addFormats(ajv);
   ajv.addFormat('http-url', { type: 'string', validate: isHttpUrl });
-  for (const folder of readdirSync(SCHEMAS_DIR, { withFileTypes: true })) {
-    if (!folder.isDirectory()) continue;
-    for (const file of readdirSync(new URL(`${folder.name}/`, SCHEMAS_DIR)).filter((f) => f.endsWith('.json'))) {
-      ajv.addSchema(JSON.parse(readFileSync(new URL(`${folder.name}/${file}`, SCHEMAS_DIR), 'utf8')));
-    }
+  for (const entry of readdirSync(SCHEMAS_DIR, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.json')) continue;
+    ajv.addSchema(JSON.parse(readFileSync(`${entry.parentPath}/${entry.name}`, 'utf8')));
   }
   return ajv;
 }
@@ -57,29 +55,31 @@ function fieldName(path: string): string {
   return path.replace(/^\//, '').replace(/\//g, '.');
 }
 
-function describe(error: ErrorObject): string {
-  const field = fieldName(error.instancePath);
+/** What is wrong with the field an ajv error is about, in words. */
+function problemOf(error: ErrorObject, field: string): string {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'type':
-      return `Invalid parameter ${field}: must be ${/^[aeiou]/.test(String(params.type)) ? 'an' : 'a'} ${params.type}`;
+      return `must be ${/^[aeiou]/.test(String(params.type)) ? 'an' : 'a'} ${params.type}`;
     case 'maxLength':
-      return `Invalid parameter ${field}: must be at most ${params.limit} characters`;
+      return `must be at most ${params.limit} characters`;
     case 'maxItems':
-      return `Invalid parameter ${field}: must have at most ${params.limit} items`;
+      return `must have at most ${params.limit} items`;
     case 'exclusiveMinimum':
-      return `Invalid parameter ${field}: must be greater than ${params.limit}`;
+      return `must be greater than ${params.limit}`;
     case 'minimum':
     case 'maximum':
-      return `Invalid parameter ${field}: must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${params.limit}`;
+      return `must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${params.limit}`;
     case 'enum':
-      return `Invalid parameter ${field}: must be one of ${(params.allowedValues as unknown[]).join(', ')}`;
+      return `must be one of ${(params.allowedValues as unknown[]).join(', ')}`;
     case 'format':
     case 'pattern':
     case 'anyOf':
-      return `Invalid parameter ${field}: ${formatHint(field)}`;
+      return formatHint(field);
+    case 'additionalProperties':
+      return `is not a field of this request (${String(params.additionalProperty)})`;
     default:
-      return `Invalid parameter ${field}: ${error.message ?? 'not valid'}`;
+      return error.message ?? 'not valid';
   }
 }
 
@@ -89,6 +89,7 @@ function formatHint(field: string): string {
   if (/^date/.test(field)) return 'must be a date (YYYY-MM-DD) or an ISO 8601 date-time';
   if (field === 'currency' || /Currenc/.test(field)) return 'must be an upper-case currency code such as USD';
   if (field === 'limit' || field === 'offset') return 'must be a non-negative integer';
+  if (field === 'amount') return 'must be a positive decimal number such as "10.50"';
   return 'has the wrong format';
 }
 
@@ -137,15 +138,32 @@ function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
 export function validated<T>(schemaId: string, resource: ErrorSubject, input: Record<string, unknown>): T {
   const value = withoutNulls(input);
   const validate = validatorFor(schemaId);
-  if (!validate(value)) {
-    const error = (validate.errors as ErrorObject[])[0] as ErrorObject;
-    if (error.keyword === 'required') {
-      const missing = fieldName(`${error.instancePath}/${(error.params as { missingProperty: string }).missingProperty}`);
-      throw missingParam(resource, `Missing required parameter: ${missing}`);
-    }
-    throw invalidParam(resource, describe(error));
-  }
+  if (!validate(value)) throw fieldError((validate.errors as ErrorObject[])[0] as ErrorObject, resource);
   return value as T;
+}
+
+/** The first ajv error as the engine's error about that field. */
+function fieldError(error: ErrorObject, resource: ErrorSubject) {
+  if (error.keyword === 'required') {
+    const missing = fieldName(`${error.instancePath}/${(error.params as { missingProperty: string }).missingProperty}`);
+    return invalidField(resource, missing, 'is required', 'missing');
+  }
+  if (error.keyword === 'additionalProperties') {
+    const extra = fieldName(`${error.instancePath}/${(error.params as { additionalProperty: string }).additionalProperty}`);
+    return invalidField(resource, extra, 'is not a field of this request');
+  }
+  const field = fieldName(error.instancePath);
+  return invalidField(resource, field, problemOf(error, field));
+}
+
+/**
+ * Validates a body as it is, nulls included (for dialects where null is a value the schema
+ * speaks of), and returns it typed, or throws the engine's error about the first bad field.
+ */
+export function validatedAsIs<T>(schemaId: string, resource: ErrorSubject, input: unknown): T {
+  const validate = validatorFor(schemaId);
+  if (!validate(input)) throw fieldError((validate.errors as ErrorObject[])[0] as ErrorObject, resource);
+  return input as T;
 }
 
 /**

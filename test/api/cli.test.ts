@@ -74,6 +74,14 @@ describe('bitpay-emulator command', () => {
         expect(approved.code, approved.stderr).to.equal(0);
         expect(approved.stdout).to.match(/status: +active/);
 
+        const apiKey = await runCli(['api-key', '--dialect', 'greenfield', '--url', url]);
+        expect(apiKey.code, apiKey.stderr).to.equal(0);
+        const [, greenfieldKey] = /api key: +([0-9a-f]{40})/.exec(apiKey.stdout)!;
+        expect(apiKey.stdout).to.match(/permissions: btcpay\.store\.canmodifystoresettings:\w+/);
+        const wrongDialect = await runCli(['api-key', '--dialect', 'bitpay', '--url', url]);
+        expect(wrongDialect.code).to.equal(1);
+        expect(wrongDialect.stderr).to.match(/dialect must be one of the served dialects with API keys: greenfield/);
+
         await server.stop();
         server = startCliServer([], env);
         ({ url } = await server.listening);
@@ -81,6 +89,8 @@ describe('bitpay-emulator command', () => {
         expect(tokens).to.deep.equal([{ merchant: request.data[0].token }]);
         const sandboxTokens = (await rawRequest({ url }, 'GET', 'sandbox/tokens')).json;
         expect(sandboxTokens.map((t: { pairingCode: string }) => t.pairingCode)).to.include(code);
+        const stores = await fetch(`${url}api/v1/stores`, { headers: { authorization: `token ${greenfieldKey}` } });
+        expect(stores.status).to.equal(200);
       } finally {
         await server.stop();
       }

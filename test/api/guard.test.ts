@@ -1,3 +1,4 @@
+import { DIALECTS } from '../../src/dialects/registry.js';
 import { expect } from 'chai';
 import type Router from '@koa/router';
 import type { EngineContext } from '../../src/engine/context.js';
@@ -17,7 +18,7 @@ const OPEN_ROUTES = new Set(['GET /dashboard/login', 'POST /dashboard/login', 'P
 function guardedRoutes(): { method: string; path: string }[] {
   const engine = { config: { sandboxToken: TOKEN } } as unknown as EngineContext;
   const key = createSandboxKey(TOKEN, null);
-  const routers: Router[] = [sandboxRoutes(engine, {} as Sandbox, key), dashboardRoutes(engine, {} as Sandbox, key)] as unknown as Router[];
+  const routers: Router[] = [sandboxRoutes(engine, {} as Sandbox, key, DIALECTS), dashboardRoutes(engine, {} as Sandbox, key)] as unknown as Router[];
   const routes = routers.flatMap((router) =>
     router.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((method) => ({ method, path: String(layer.path).replace(/:\w+/g, 'x') }))),
   );

@@ -18,6 +18,7 @@ const EVENTS: LifecycleEvent[] = [
   { type: 'paymentOver' },
   { type: 'confirmations', count: 0 },
   { type: 'confirmations', count: 1 },
+  { type: 'confirmations', count: 2 },
   { type: 'confirmations', count: 6 },
   { type: 'expiry' },
   { type: 'latePayment' },
@@ -26,10 +27,26 @@ const EVENTS: LifecycleEvent[] = [
   { type: 'cancelUnpaid' },
   { type: 'cancelPartial' },
   { type: 'refundDecline' },
+  { type: 'markComplete' },
+  { type: 'markInvalid' },
 ];
-const SPEEDS: TransactionSpeed[] = ['high', 'medium', 'low'];
+const SPEEDS: TransactionSpeed[] = ['high', 'medium', 'lowMedium', 'low'];
+const all = (outcome: string): Record<TransactionSpeed, string> => ({ high: outcome, medium: outcome, lowMedium: outcome, low: outcome });
 
 const label = (e: LifecycleEvent) => (e.type === 'confirmations' ? `confirmations(${e.count})` : e.type);
+
+/**
+ * A closed status: chain events change nothing and merchant commands are refused, except the
+ * outcomes given (the same at every speed).
+ */
+function closedRow(except: Record<string, string>): Record<string, Record<TransactionSpeed, string>> {
+  return Object.fromEntries(
+    EVENTS.map((e) => {
+      const command = e.type.startsWith('cancel') || e.type.startsWith('mark') || e.type === 'refundDecline';
+      return [label(e), all(except[label(e)] ?? (command ? '×' : '·'))];
+    }),
+  );
+}
 
 /**
  * Expected outcome of every (status, event) pair per speed, written out independently of the
@@ -38,79 +55,63 @@ const label = (e: LifecycleEvent) => (e.type === 'confirmations' ? `confirmation
  */
 const EXPECTED: Record<InvoiceStatus, Record<string, Record<TransactionSpeed, string>>> = {
   new: {
-    paymentPartial: { high: '!paidPartial', medium: '!paidPartial', low: '!paidPartial' },
-    paymentFull: { high: 'confirmed', medium: 'paid', low: 'paid' },
-    paymentOver: { high: 'confirmed', medium: 'paid', low: 'paid' },
-    'confirmations(0)': { high: '·', medium: '·', low: '·' },
-    'confirmations(1)': { high: '·', medium: '·', low: '·' },
-    'confirmations(6)': { high: '·', medium: '·', low: '·' },
-    expiry: { high: 'expired', medium: 'expired', low: 'expired' },
-    latePayment: { high: '·', medium: '·', low: '·' },
-    unconfirmedTimeout: { high: '·', medium: '·', low: '·' },
-    doubleSpend: { high: '·', medium: '·', low: '·' },
-    cancelUnpaid: { high: 'expired', medium: 'expired', low: 'expired' },
-    cancelPartial: { high: 'declined', medium: 'declined', low: 'declined' },
-    refundDecline: { high: '×', medium: '×', low: '×' },
+    paymentPartial: { high: '!paidPartial', medium: '!paidPartial', lowMedium: '!paidPartial', low: '!paidPartial' },
+    paymentFull: { high: 'confirmed', medium: 'paid', lowMedium: 'paid', low: 'paid' },
+    paymentOver: { high: 'confirmed', medium: 'paid', lowMedium: 'paid', low: 'paid' },
+    'confirmations(0)': { high: '·', medium: '·', lowMedium: '·', low: '·' },
+    'confirmations(1)': { high: '·', medium: '·', lowMedium: '·', low: '·' },
+    'confirmations(6)': { high: '·', medium: '·', lowMedium: '·', low: '·' },
+    expiry: { high: 'expired', medium: 'expired', lowMedium: 'expired', low: 'expired' },
+    latePayment: { high: '·', medium: '·', lowMedium: '·', low: '·' },
+    unconfirmedTimeout: { high: '·', medium: '·', lowMedium: '·', low: '·' },
+    doubleSpend: { high: '·', medium: '·', lowMedium: '·', low: '·' },
+    cancelUnpaid: { high: 'expired', medium: 'expired', lowMedium: 'expired', low: 'expired' },
+    cancelPartial: { high: 'declined', medium: 'declined', lowMedium: 'declined', low: 'declined' },
+    refundDecline: { high: '×', medium: '×', lowMedium: '×', low: '×' },
+    'confirmations(2)': all('·'),
+    markComplete: all('complete'),
+    markInvalid: all('invalid'),
   },
   paid: {
-    paymentPartial: { high: '·', medium: '·', low: '·' },
-    paymentFull: { high: '·', medium: '·', low: '·' },
-    paymentOver: { high: '!paidOver', medium: '!paidOver', low: '!paidOver' },
-    'confirmations(0)': { high: 'confirmed', medium: '·', low: '·' },
-    'confirmations(1)': { high: 'confirmed', medium: 'confirmed', low: '·' },
-    'confirmations(6)': { high: 'confirmed>complete', medium: 'confirmed>complete', low: 'complete' },
-    expiry: { high: '·', medium: '·', low: '·' },
-    latePayment: { high: '·', medium: '·', low: '·' },
-    unconfirmedTimeout: { high: 'invalid', medium: 'invalid', low: 'invalid' },
-    doubleSpend: { high: 'invalid', medium: 'invalid', low: 'invalid' },
-    cancelUnpaid: { high: '×', medium: '×', low: '×' },
-    cancelPartial: { high: '×', medium: '×', low: '×' },
-    refundDecline: { high: '×', medium: '×', low: '×' },
+    paymentPartial: { high: '·', medium: '·', lowMedium: '·', low: '·' },
+    paymentFull: { high: '·', medium: '·', lowMedium: '·', low: '·' },
+    paymentOver: { high: '!paidOver', medium: '!paidOver', lowMedium: '!paidOver', low: '!paidOver' },
+    'confirmations(0)': { high: 'confirmed', medium: '·', lowMedium: '·', low: '·' },
+    'confirmations(1)': { high: 'confirmed', medium: 'confirmed', lowMedium: '·', low: '·' },
+    'confirmations(2)': { high: 'confirmed', medium: 'confirmed', lowMedium: 'confirmed', low: '·' },
+    'confirmations(6)': { high: 'confirmed>complete', medium: 'confirmed>complete', lowMedium: 'confirmed>complete', low: 'complete' },
+    expiry: { high: '·', medium: '·', lowMedium: '·', low: '·' },
+    latePayment: { high: '·', medium: '·', lowMedium: '·', low: '·' },
+    unconfirmedTimeout: { high: 'invalid', medium: 'invalid', lowMedium: 'invalid', low: 'invalid' },
+    doubleSpend: { high: 'invalid', medium: 'invalid', lowMedium: 'invalid', low: 'invalid' },
+    cancelUnpaid: { high: '×', medium: '×', lowMedium: '×', low: '×' },
+    cancelPartial: { high: '×', medium: '×', lowMedium: '×', low: '×' },
+    refundDecline: { high: '×', medium: '×', lowMedium: '×', low: '×' },
+    markComplete: all('complete'),
+    markInvalid: all('invalid'),
   },
   confirmed: {
-    paymentPartial: { high: '·', medium: '·', low: '·' },
-    paymentFull: { high: '·', medium: '·', low: '·' },
-    paymentOver: { high: '!paidOver', medium: '!paidOver', low: '!paidOver' },
-    'confirmations(0)': { high: '·', medium: '·', low: '·' },
-    'confirmations(1)': { high: '·', medium: '·', low: '·' },
-    'confirmations(6)': { high: 'complete', medium: 'complete', low: 'complete' },
-    expiry: { high: '·', medium: '·', low: '·' },
-    latePayment: { high: '·', medium: '·', low: '·' },
-    unconfirmedTimeout: { high: 'invalid', medium: 'invalid', low: 'invalid' },
-    doubleSpend: { high: 'invalid', medium: 'invalid', low: 'invalid' },
-    cancelUnpaid: { high: '×', medium: '×', low: '×' },
-    cancelPartial: { high: '×', medium: '×', low: '×' },
-    refundDecline: { high: 'declined', medium: 'declined', low: 'declined' },
+    paymentPartial: { high: '·', medium: '·', lowMedium: '·', low: '·' },
+    paymentFull: { high: '·', medium: '·', lowMedium: '·', low: '·' },
+    paymentOver: { high: '!paidOver', medium: '!paidOver', lowMedium: '!paidOver', low: '!paidOver' },
+    'confirmations(0)': { high: '·', medium: '·', lowMedium: '·', low: '·' },
+    'confirmations(1)': { high: '·', medium: '·', lowMedium: '·', low: '·' },
+    'confirmations(6)': { high: 'complete', medium: 'complete', lowMedium: 'complete', low: 'complete' },
+    expiry: { high: '·', medium: '·', lowMedium: '·', low: '·' },
+    latePayment: { high: '·', medium: '·', lowMedium: '·', low: '·' },
+    unconfirmedTimeout: { high: 'invalid', medium: 'invalid', lowMedium: 'invalid', low: 'invalid' },
+    doubleSpend: { high: 'invalid', medium: 'invalid', lowMedium: 'invalid', low: 'invalid' },
+    cancelUnpaid: { high: '×', medium: '×', lowMedium: '×', low: '×' },
+    cancelPartial: { high: '×', medium: '×', lowMedium: '×', low: '×' },
+    refundDecline: { high: 'declined', medium: 'declined', lowMedium: 'declined', low: 'declined' },
+    'confirmations(2)': all('·'),
+    markComplete: all('complete'),
+    markInvalid: all('invalid'),
   },
-  complete: Object.fromEntries(
-    EVENTS.map((e) => [label(e), e.type.startsWith('cancel') ? { high: '×', medium: '×', low: '×' } : { high: '·', medium: '·', low: '·' }]),
-  ),
-  expired: Object.fromEntries(
-    EVENTS.map((e) => [
-      label(e),
-      e.type === 'latePayment'
-        ? { high: '!paidLate', medium: '!paidLate', low: '!paidLate' }
-        : e.type.startsWith('cancel') || e.type === 'refundDecline'
-          ? { high: '×', medium: '×', low: '×' }
-          : { high: '·', medium: '·', low: '·' },
-    ]),
-  ),
-  invalid: Object.fromEntries(
-    EVENTS.map((e) => [
-      label(e),
-      label(e) === 'confirmations(6)'
-        ? { high: 'complete', medium: 'complete', low: 'complete' }
-        : e.type.startsWith('cancel') || e.type === 'refundDecline'
-          ? { high: '×', medium: '×', low: '×' }
-          : { high: '·', medium: '·', low: '·' },
-    ]),
-  ),
-  declined: Object.fromEntries(
-    EVENTS.map((e) => [
-      label(e),
-      e.type.startsWith('cancel') || e.type === 'refundDecline' ? { high: '×', medium: '×', low: '×' } : { high: '·', medium: '·', low: '·' },
-    ]),
-  ),
+  complete: closedRow({ refundDecline: '·', markInvalid: 'invalid' }),
+  expired: closedRow({ latePayment: '!paidLate', markComplete: 'complete', markInvalid: 'invalid' }),
+  invalid: closedRow({ 'confirmations(6)': 'complete', markComplete: 'complete' }),
+  declined: closedRow({}),
 };
 
 describe('invoice state machine', () => {

@@ -23,6 +23,10 @@ export interface InvoicesTable {
   status: InvoiceStatus;
   exception_status: ExceptionStatus | null;
   is_cancelled: Generated<boolean>;
+  /** numeric, read as a decimal string: percent of the total that may be missing and still count as paid in full */
+  payment_tolerance: Generated<string>;
+  /** Left out of a dialect's lists unless asked for. */
+  archived: Generated<boolean>;
   /** numeric, read as a decimal string */
   price: string;
   currency: string;

@@ -1,11 +1,19 @@
 import type { Generated } from 'kysely';
+import type { TransactionSpeed } from '../../domain/invoice.js';
 
 export interface MerchantsTable {
   id: string;
   seq: Generated<number>;
   name: string;
   is_default: boolean;
-  /** Default transactionSpeed for invoices that do not set one. */
-  transaction_speed: string;
+  /** Default speed policy for invoices that do not set one. */
+  transaction_speed: Generated<TransactionSpeed>;
   created_at: number;
+  /** Store settings: the defaults of invoices made without them. */
+  default_currency: Generated<string>;
+  website: string | null;
+  invoice_expiration_seconds: Generated<number>;
+  monitoring_expiration_seconds: Generated<number>;
+  /** numeric, read as a decimal string: percent of the amount that may be missing */
+  payment_tolerance: Generated<string>;
 }

@@ -1,21 +1,4 @@
-import type { EngineError, ErrorKind, ErrorSubject } from '../../errors.js';
-
-/** HTTP status of each kind (BitPay answers its legacy errors with 500; see the README's compatibility notes). */
-const STATUS: Record<ErrorKind, number> = {
-  'not-found': 404,
-  invalid: 400,
-  missing: 400,
-  conflict: 409,
-  unauthenticated: 401,
-  forbidden: 403,
-  'rate-limited': 429,
-  'too-large': 413,
-  'unsupported-media': 415,
-  'method-not-allowed': 405,
-  'headers-too-large': 431,
-  timeout: 408,
-  fault: 500,
-};
+import { USUAL_HTTP_STATUS, type EngineError, type ErrorKind, type ErrorSubject } from '../../errors.js';
 
 const METHOD_PREFIX: Record<string, string> = { POST: '01', GET: '02', PUT: '03', DELETE: '04' };
 const SUBJECT_DIGITS: Record<ErrorSubject, string> = { request: '00', credential: '00', invoice: '01', refund: '02' };
@@ -38,8 +21,9 @@ const REASON_SUFFIX: Record<string, string> = {
   'refund:fees-exceed-amount': '08',
 };
 
+/** The usual status of each kind (BitPay answers its legacy errors with 500; see the README's compatibility notes). */
 export function errorStatus(error: EngineError): number {
-  return STATUS[error.kind];
+  return USUAL_HTTP_STATUS[error.kind];
 }
 
 /** BitPay's six-digit code: method (01 POST, 02 GET, 03 PUT, 04 DELETE), resource, error. */

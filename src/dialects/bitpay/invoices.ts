@@ -78,8 +78,8 @@ export function invoicesRoutes(engine: EngineContext, sandbox: Sandbox, auth: Au
     if (limit < 1 || limit > MAX_LIST_LIMIT) throw invalidParam('invoice', `Invalid parameter limit: must be from 1 to ${MAX_LIST_LIMIT}`);
     const invoices = await listInvoices(engine.db, principalOf(ctx).merchantId, {
       ...range,
-      status: query.status as InvoiceStatus | undefined,
-      orderId: query.orderId,
+      ...(query.status ? { statuses: [query.status as InvoiceStatus] } : {}),
+      ...(query.orderId !== undefined ? { orderIds: [query.orderId] } : {}),
       limit,
       offset: query.offset === undefined ? 0 : Number(query.offset),
     });

@@ -10,6 +10,8 @@ import type { Sandbox } from '../../engine/sandbox.js';
 import { approvePairingCode, createPairingCode, listTokens, revokeToken } from '../../engine/tokens.js';
 import { invalidParam } from '../../errors.js';
 import { presentRefund } from '../../dialects/bitpay/presenters/refund.js';
+import type { Dialect } from '../../dialects/dialect.js';
+import { apiKeyDialect } from '../../dialects/registry.js';
 import { bodyOf, requestBaseUrl, type AppState } from '../context.js';
 import { guardedRoutes } from '../guarded-routes.js';
 import { sandboxGuard, type SandboxKey } from './guard.js';
@@ -49,7 +51,7 @@ function instantMs(value: unknown): number {
 }
 
 /** The sandbox control API: not part of BitPay; the dashboard, checkout page and CLI use it. */
-export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, key: SandboxKey): Router<AppState> {
+export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, key: SandboxKey, dialects: readonly Dialect[]): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/sandbox' });
   const routes = guardedRoutes(router, sandboxGuard(key));
 
@@ -59,6 +61,12 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, key: Sand
 
   routes.post('/merchants', async (ctx) => {
     ctx.body = presentSandboxMerchant(await createMerchant(engine, sandboxBody(ctx, 'name')));
+  });
+
+  // A key of a dialect that uses API keys; the dialect decides its default permissions.
+  routes.post('/api-keys', async (ctx) => {
+    const { dialect, ...request } = sandboxBody(ctx, 'dialect', 'merchantId', 'permissions', 'label');
+    ctx.body = await apiKeyDialect(dialects, dialect).sandboxApiKey(engine, request);
   });
 
   routes.post('/pairing-codes', async (ctx) => {

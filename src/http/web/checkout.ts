@@ -61,7 +61,7 @@ function checkoutMain(view: CheckoutView) {
   const { invoice, data } = view;
   const paid = PAID.includes(invoice.status);
   const exception = invoice.exception_status
-    ? html`<p class="muted" data-testid="exception">${{ paidPartial: 'Only part of the amount was paid.', paidOver: 'More than the amount was paid.', paidLate: 'A payment arrived after the invoice expired.' }[invoice.exception_status]}</p>`
+    ? html`<p class="muted" data-testid="exception">${{ paidPartial: 'Only part of the amount was paid.', paidOver: 'More than the amount was paid.', paidLate: 'A payment arrived after the invoice expired.', marked: 'The merchant set this status by hand.' }[invoice.exception_status]}</p>`
     : '';
   const back = paid && invoice.redirect_url ? html`<a class="button" data-testid="return" href="${invoice.redirect_url}">Return to ${data.merchantName ?? 'the merchant'}</a>` : '';
   const close = !paid && closeTarget(invoice) ? html`<a class="button secondary" data-testid="close" href="${closeTarget(invoice)}">Close</a>` : '';

@@ -113,7 +113,7 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox, key: Sa
           : null;
     if (refusal !== null) return ctx.redirect(`/dashboard?error=${encodeURIComponent(refusal)}`);
     const [invoices, merchants] = await Promise.all([
-      listInvoices(engine.db, null, { ...(range ?? {}), status, orderId, limit: 100, offset: 0 }),
+      listInvoices(engine.db, null, { ...(range ?? {}), ...(status ? { statuses: [status] } : {}), ...(orderId !== undefined ? { orderIds: [orderId] } : {}), limit: 100, offset: 0 }),
       listMerchants(engine.db),
     ]);
     const merchantName = new Map(merchants.map((m) => [m.id, m.name]));

@@ -72,7 +72,8 @@ export function presentInvoice(invoice: Invoice, view: InvoiceView) {
     exceptionStatus: invoice.exception_status ?? false,
     targetConfirmations: merchant ? fixtures.bitcoin.targetConfirmations : undefined,
     transactions: merchant ? presentTransactions(invoice, view.chain) : undefined,
-    transactionSpeed: invoice.transaction_speed,
+    // BitPay knows three speeds; an invoice made elsewhere at two confirmations reads as medium.
+    transactionSpeed: invoice.transaction_speed === 'lowMedium' ? 'medium' : invoice.transaction_speed,
     buyer: merchant ? invoice.buyer : undefined,
     redirectURL: invoice.redirect_url ?? undefined,
     closeURL: invoice.close_url ?? undefined,

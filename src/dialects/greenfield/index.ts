@@ -1,0 +1,22 @@
+import type { Dialect } from '../dialect.js';
+import { apiKeysRoutes, sandboxApiKey } from './api-keys.js';
+import { authenticate, GREENFIELD } from './auth.js';
+import { errorBody, errorStatus } from './errors.js';
+import { invoicesRoutes } from './invoices.js';
+import { serverRoutes } from './server.js';
+import { storesRoutes } from './stores.js';
+
+const PATHS = /^\/api\/v1\/(stores|api-keys|health|server)(\/|$)/i;
+
+/** BTCPay Server's Greenfield API (seed 000): API keys, stores, invoices. */
+export const greenfield: Dialect = {
+  name: GREENFIELD,
+  routes: ({ engine, sandboxKey }) => {
+    const auth = authenticate(engine, sandboxKey);
+    return [storesRoutes(engine, auth), invoicesRoutes(engine, auth), apiKeysRoutes(engine, auth), serverRoutes(engine, auth)];
+  },
+  owns: (path) => PATHS.test(path),
+  errorStatus,
+  errorBody,
+  sandboxApiKey,
+};

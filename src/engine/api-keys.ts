@@ -1,0 +1,49 @@
+import type { Selectable } from 'kysely';
+import type { Db } from '../db/schema.js';
+import { toJson } from '../db/json.js';
+import type { ApiKeysTable } from '../db/tables/api-keys.js';
+import { credentialError } from '../errors.js';
+import type { EngineContext } from './context.js';
+
+export type ApiKey = Selectable<ApiKeysTable>;
+
+export interface NewApiKey {
+  dialect: string;
+  merchantId: string | null;
+  label?: string | null;
+  permissions: string[];
+}
+
+/** A new key of a dialect: 40 hex digits, as BTCPay Server's keys are. */
+export async function createApiKey(ctx: EngineContext, request: NewApiKey): Promise<ApiKey> {
+  return ctx.db
+    .insertInto('api_keys')
+    .values({
+      key: Buffer.from(ctx.random.bytes(20)).toString('hex'),
+      dialect: request.dialect,
+      merchant_id: request.merchantId,
+      label: request.label ?? null,
+      permissions: toJson(request.permissions),
+      created_at: ctx.clock.now(),
+      revoked_at: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** The live key of a dialect with this secret; unknown and revoked keys are both "unauthenticated". */
+export async function authenticateApiKey(db: Db, dialect: string, key: string): Promise<ApiKey> {
+  const found = await db.selectFrom('api_keys').selectAll().where('key', '=', key).where('dialect', '=', dialect).where('revoked_at', 'is', null).executeTakeFirst();
+  if (!found) throw credentialError('unauthenticated', 'The API key is unknown or was revoked');
+  return found;
+}
+
+export async function revokeApiKey(ctx: EngineContext, key: string): Promise<void> {
+  await ctx.db.updateTable('api_keys').set({ revoked_at: ctx.clock.now() }).where('key', '=', key).where('revoked_at', 'is', null).execute();
+}
+
+export async function listApiKeys(db: Db, dialect: string, merchantId?: string): Promise<ApiKey[]> {
+  let query = db.selectFrom('api_keys').selectAll().where('dialect', '=', dialect).where('revoked_at', 'is', null);
+  if (merchantId !== undefined) query = query.where('merchant_id', '=', merchantId);
+  return query.orderBy('seq').execute();
+}
