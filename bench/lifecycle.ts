@@ -157,9 +157,9 @@ async function schedulerPassOverStoredInvoices(): Promise<{ result: Record<strin
         config,
         logger,
         addresses: createAddressBook(database.db, () => ''),
-        invoiceInserts: createBatcher((rows) => insertInvoices(database.db, rows), { maxBatch: 1, maxInFlight: 1 }),
+        invoiceInserts: createBatcher((rows) => insertInvoices(engine, rows), { maxBatch: 1, maxInFlight: 1 }),
         subscribers: [],
-        caches: { tokens: uncached, rates: uncached, invoices: uncached },
+        caches: { tokens: uncached, rates: uncached, invoices: uncached, subscriptions: uncached },
       } as Parameters<typeof drainDueWork>[0];
       await drainDueWork(engine);
       const passes = 50;

@@ -11,6 +11,7 @@ import { createAddressDeriver } from './chain/addresses.js';
 import { createAddressBook } from './engine/address-book.js';
 import { createVersionedCache } from './engine/cache.js';
 import { INVOICE_READ_TABLES, insertInvoices } from './engine/invoices.js';
+import { SUBSCRIPTION_READ_TABLES } from './engine/webhook-subscriptions.js';
 import { createBatcher } from './engine/batcher.js';
 import { ensureGenesis } from './engine/chain.js';
 import { openClock } from './engine/clock.js';
@@ -103,12 +104,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       config,
       logger,
       addresses: createAddressBook(database.db, createAddressDeriver(config.btcXpub ?? fixtures.bitcoin.accountXpub, config.btcNetwork)),
-      invoiceInserts: createBatcher((rows) => insertInvoices(database.db, rows), INVOICE_INSERT_LIMITS),
+      invoiceInserts: createBatcher((rows) => insertInvoices(engine, rows), INVOICE_INSERT_LIMITS),
       subscribers: dialects.flatMap((dialect) => (dialect.subscriber ? [dialect.subscriber] : [])),
       caches: {
         tokens: cacheOf(TOKEN_READ_TABLES),
         rates: cacheOf(RATE_READ_TABLES),
         invoices: cacheOf(INVOICE_READ_TABLES),
+        subscriptions: cacheOf(SUBSCRIPTION_READ_TABLES),
       },
     };
     await ensureDefaultMerchant(engine);

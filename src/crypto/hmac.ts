@@ -1,6 +1,9 @@
 import { createHmac } from 'node:crypto';
 
-/** The x-signature of a webhook: base64 HMAC-SHA256 of the raw body, keyed by the API token (BITPAY-WIRE §5.5). */
-export function webhookSignature(body: string, token: string): string {
-  return createHmac('sha256', token).update(body, 'utf8').digest('base64');
+/**
+ * HMAC-SHA256 of a webhook's raw body: BitPay's x-signature is its base64, keyed by the API
+ * token (BITPAY-WIRE §5.5); BTCPay's BTCPay-Sig its hex, keyed by the webhook's secret.
+ */
+export function webhookSignature(body: string, key: string, encoding: 'base64' | 'hex' = 'base64'): string {
+  return createHmac('sha256', key).update(body, 'utf8').digest(encoding);
 }

@@ -7,6 +7,7 @@ import type { MerchantsTable } from './tables/merchants.js';
 import type { RatesTable } from './tables/rates.js';
 import type { RefundsTable } from './tables/refunds.js';
 import type { TokensTable } from './tables/tokens.js';
+import type { WebhookSubscriptionsTable } from './tables/webhook-subscriptions.js';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable } from './tables/webhooks.js';
 
 export interface Database {
@@ -21,6 +22,7 @@ export interface Database {
   virtual_clock: VirtualClockTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
   refunds: RefundsTable;
 }
 

@@ -63,13 +63,17 @@ type Handler = (state: LifecycleState, event: LifecycleEvent, policy: SpeedPolic
 const ORDER: InvoiceStatus[] = ['paid', 'confirmed', 'complete'];
 
 /** Confirmations after which a payment settles an invoice at each speed (low: only when complete). */
-export const SETTLING_CONFIRMATIONS: Record<TransactionSpeed, number> = { high: 0, medium: 1, lowMedium: 2, low: COMPLETE_CONFIRMATIONS };
+const SETTLING_CONFIRMATIONS: Record<TransactionSpeed, number> = { high: 0, medium: 1, lowMedium: 2, low: COMPLETE_CONFIRMATIONS };
+
+/** Confirmations after which one payment is settled: a payment signalling RBF waits for one at high speed. */
+export function settlingConfirmations(policy: SpeedPolicy): number {
+  return policy.speed === 'high' && policy.rbf ? 1 : SETTLING_CONFIRMATIONS[policy.speed];
+}
 
 /** Where a paid invoice stands for its speed, given the confirmations of its payments. */
 export function statusForConfirmations(policy: SpeedPolicy, confirmations: number): 'paid' | 'confirmed' | 'complete' {
   if (confirmations >= COMPLETE_CONFIRMATIONS) return 'complete';
-  if (policy.speed === 'high' && policy.rbf && confirmations < 1) return 'paid';
-  return confirmations >= SETTLING_CONFIRMATIONS[policy.speed] ? 'confirmed' : 'paid';
+  return confirmations >= settlingConfirmations(policy) ? 'confirmed' : 'paid';
 }
 
 /** Whether the speed passes through a status: high skips paid (unless RBF), low skips confirmed. */

@@ -12,6 +12,7 @@ import type { Invoice, InvoiceWithChain } from './invoices.js';
 import type { RateSheet } from './rates.js';
 import type { AuthenticatedToken } from './tokens.js';
 import type { EventSubscriber } from './events.js';
+import type { WebhookSubscription } from './webhook-subscriptions.js';
 
 /** What every engine service needs: built once by the composition root (server.ts). */
 export interface EngineContext {
@@ -31,5 +32,7 @@ export interface EngineContext {
     tokens: ReadThroughCache<string, AuthenticatedToken>;
     rates: ReadThroughCache<'rates', RateSheet>;
     invoices: ReadThroughCache<string, InvoiceWithChain>;
+    /** Each dialect's enabled webhook subscriptions. */
+    subscriptions: ReadThroughCache<string, WebhookSubscription[]>;
   };
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../db/schema.js';
 import type { Step } from '../domain/lifecycle.js';
+import type { ChainTransaction } from './chain.js';
 import type { EngineContext } from './context.js';
 import type { Invoice } from './invoices.js';
 import type { Refund } from './refunds.js';
@@ -9,6 +10,12 @@ import type { Refund } from './refunds.js';
  * after the change; subscribers turn events into their own webhooks.
  */
 export type DomainEvent =
+  /** A new invoice exists. */
+  | { type: 'invoice-created'; invoice: Invoice }
+  /** A payment to the invoice's address was seen (`late`: after the invoice expired). */
+  | { type: 'payment-received'; invoice: Invoice; payment: ChainTransaction; late: boolean }
+  /** A payment reached the confirmations the invoice's speed policy asks for. */
+  | { type: 'payment-settled'; invoice: Invoice; payment: ChainTransaction; late: boolean }
   /** The invoice changed status, or its exception status within one (a recorded lifecycle step). */
   | { type: 'invoice-changed'; invoice: Invoice; step: Step }
   /** The merchant asked to be notified of the invoice again, as it is now. */

@@ -133,10 +133,18 @@ export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator,
 }
 
 /**
- * Writes new invoices and their first events in one statement: atomic without a transaction's
- * round trips. Answers the stored rows in the order given.
+ * Writes new invoices and their first events in one statement, and hands the creations to the
+ * dialects' subscribers in the same transaction. Answers the stored rows in the order given.
  */
-export async function insertInvoices(db: Db, rows: Insertable<InvoicesTable>[]): Promise<Invoice[]> {
+export async function insertInvoices(ctx: EngineContext, rows: Insertable<InvoicesTable>[]): Promise<Invoice[]> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const invoices = await insertInvoiceRows(trx, rows);
+    await publish(trx, ctx, invoices.map((invoice) => ({ type: 'invoice-created' as const, invoice })), ctx.clock.now());
+    return invoices;
+  });
+}
+
+async function insertInvoiceRows(db: Db, rows: Insertable<InvoicesTable>[]): Promise<Invoice[]> {
   const created = await db
     .with('created', (db) => db.insertInto('invoices').values(rows).returningAll())
     .with('history', (db) =>

@@ -1,12 +1,12 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database, Db } from '../db/schema.js';
 import { toJson } from '../db/json.js';
-import { apply, settle, type InvoiceFacts, type LifecycleEvent, type LifecycleState, type Step } from '../domain/lifecycle.js';
+import { apply, settle, settlingConfirmations, type InvoiceFacts, type LifecycleEvent, type LifecycleState, type Step } from '../domain/lifecycle.js';
 import { acceptedSats } from '../domain/money.js';
 import { chainViewOf, confirmations, type ChainTransaction } from './chain.js';
 import type { EngineContext } from './context.js';
 import type { Invoice } from './invoices.js';
-import { publish } from './events.js';
+import { publish, type DomainEvent } from './events.js';
 
 export interface Reconciled {
   invoice: Invoice;
@@ -113,8 +113,36 @@ export async function reconcile(trx: Transaction<Database>, ctx: EngineContext, 
     SET status = v.status, exception_status = v.exception, amount_paid_sats = v.paid, due_at = v.due
     FROM (VALUES ${sql.join(rows)}) AS v (id, status, exception, paid, due)
     WHERE i.id = v.id`.execute(trx);
+  await settlePayments(trx, ctx, results, transactions, tipHeight, now);
   await recordSteps(trx, ctx, results, now);
   return results;
+}
+
+/**
+ * Stamps the payments that reached their invoice's speed policy since they were last looked at,
+ * and tells the subscribers, once each, before the invoice's own steps.
+ */
+async function settlePayments(
+  trx: Transaction<Database>,
+  ctx: EngineContext,
+  reconciled: Reconciled[],
+  transactions: Map<string, ChainTransaction[]>,
+  tipHeight: number,
+  now: number,
+): Promise<void> {
+  const events: DomainEvent[] = [];
+  for (const { invoice } of reconciled) {
+    const payments = transactions.get(invoice.id) ?? [];
+    for (const payment of payments) {
+      if (payment.settled_at !== null || payment.double_spent_at !== null) continue;
+      if (confirmations(payment, tipHeight) < settlingConfirmations({ speed: invoice.transaction_speed, rbf: payment.rbf })) continue;
+      events.push({ type: 'payment-settled', invoice, payment: { ...payment, settled_at: now }, late: payment.received_at > invoice.expiration_time });
+    }
+  }
+  if (events.length === 0) return;
+  const txids = events.map((event) => (event as { payment: ChainTransaction }).payment.txid);
+  await trx.updateTable('chain_transactions').set({ settled_at: now }).where('txid', 'in', txids).execute();
+  await publish(trx, ctx, events, now);
 }
 
 /** Applies a merchant command (cancel, refund) through the state machine; 'refused' if the status forbids it. */

@@ -6,6 +6,7 @@ import { notFound, invalidParam, conflict } from '../errors.js';
 import { chainViewOf, confirmations, newTxid, type ChainTransaction } from './chain.js';
 import type { EngineContext } from './context.js';
 import type { Invoice } from './invoices.js';
+import { publish } from './events.js';
 import { reconcile } from './lifecycle.js';
 
 /** A typical one-input segwit payment, for the simulated fee. */
@@ -81,17 +82,19 @@ export async function payInvoice(ctx: EngineContext, invoiceId: string, request:
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    const late = transaction.received_at > invoice.expiration_time;
+    await publish(trx, ctx, [{ type: 'payment-received', invoice, payment: transaction, late }], transaction.received_at);
     const [reconciled] = await reconcile(trx, ctx, [invoice]);
     return { transaction, invoice: (reconciled as { invoice: Invoice }).invoice };
   });
 }
 
-/** `POST /sandbox/invoices/:id/expire`: closes the acceptance window of a new invoice now. */
-export async function expireInvoice(ctx: EngineContext, invoiceId: string): Promise<Invoice> {
+/** `POST /sandbox/invoices/:id/expire`: closes the acceptance window of a new invoice now, or `afterMs` from now. */
+export async function expireInvoice(ctx: EngineContext, invoiceId: string, afterMs = 0): Promise<Invoice> {
   return ctx.db.transaction().execute(async (trx) => {
     const invoice = await lockInvoice(trx, invoiceId);
     if (invoice.status !== 'new') throw conflict('invoice', 'state', `Invoice ${invoice.id} is ${invoice.status}; only a new invoice can expire`);
-    const expirationTime = ctx.clock.now() - 1;
+    const expirationTime = ctx.clock.now() + (afterMs > 0 ? afterMs : -1);
     await trx.updateTable('invoices').set({ expiration_time: expirationTime }).where('id', '=', invoice.id).execute();
     const [reconciled] = await reconcile(trx, ctx, [{ ...invoice, expiration_time: expirationTime }]);
     return (reconciled as { invoice: Invoice }).invoice;

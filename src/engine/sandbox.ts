@@ -7,7 +7,7 @@ import { blocksToReach, doubleSpend, expireInvoice, payInvoice, type PaymentRequ
 import { seedRates } from './rates.js';
 import { conflict } from '../errors.js';
 import { completeRefund, failRefund, supplyRefundAddress } from './refunds.js';
-import { attemptsOf, listDeliveries, redeliver } from '../webhooks/outbox.js';
+import { attemptsOf, listDeliveries, redeliver, repeatDelivery, type Delivery } from '../webhooks/outbox.js';
 
 /**
  * The sandbox controls (HTTP, CLI, dashboard and the programmatic API all use these). Each one
@@ -22,7 +22,7 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks
 
   return {
     pay: (invoiceId: string, request: PaymentRequest = {}) => payInvoice(ctx, invoiceId, request).then(thenTick),
-    expire: (invoiceId: string) => expireInvoice(ctx, invoiceId).then(thenTick),
+    expire: (invoiceId: string, afterMs = 0) => expireInvoice(ctx, invoiceId, afterMs).then(thenTick),
     doubleSpend: (txid: string) => doubleSpend(ctx, txid).then(thenTick),
     mine: (count = 1): Promise<Block[]> => mineBlocks(ctx, count).then(thenTick),
     advanceClock: (ms: number) => ctx.clock.advance(ms).then(thenTick),
@@ -73,8 +73,15 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks
       return delivery;
     },
 
+    /** A dialect's redelivery: a new delivery of the same event, sent now. */
+    async repeatDelivery(original: Delivery) {
+      const repeated = await repeatDelivery(ctx, original);
+      webhooks.wake();
+      return repeated;
+    },
+
     /**
-     * Wipes invoices, the chain and (unless kept) merchants, tokens and API keys; keeps the configuration
+     * Wipes invoices, the chain and (unless kept) merchants, tokens, API keys and webhook subscriptions; keeps the configuration
      * and the clock. The default merchant, rates and genesis block are put back in the same
      * transaction, so no request ever sees a database without them.
      */
@@ -91,6 +98,7 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks
         if (!options.keepTokens) {
           await trx.deleteFrom('tokens').execute();
           await trx.deleteFrom('api_keys').execute();
+          await trx.deleteFrom('webhook_subscriptions').execute();
           await trx.deleteFrom('merchants').execute();
         }
         const inTransaction = { ...ctx, db: trx };

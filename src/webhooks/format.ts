@@ -13,8 +13,8 @@ export interface WebhookFormat {
   headers(delivery: Delivery, body: string): Record<string, string>;
   /** Whether a receiver's HTTP status counts as delivered. */
   delivered(status: number): boolean;
-  /** How long to wait after `failedAttempts` failed attempts, or null to give up. */
-  retryDelayMs(failedAttempts: number): number | null;
+  /** How long to wait after `failedAttempts` failed attempts (the last answered `status`, null: no answer), or null to give up. */
+  retryDelayMs(failedAttempts: number, status: number | null): number | null;
 }
 
 export type WebhookFormats = ReadonlyMap<string, WebhookFormat>;

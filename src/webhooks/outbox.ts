@@ -22,6 +22,12 @@ export interface NewDelivery {
   /** Which of the dialect's envelopes the body takes (e.g. an extended `{event, data}` form). */
   extended: boolean;
   signingKey: string;
+  /** The subscription it goes to, for dialects with subscriptions. */
+  subscriptionId?: string;
+  /** The event's data as it is now, for formats that send that rather than the state at send time. */
+  payload?: Record<string, unknown>;
+  /** false: a failed attempt is not retried (default true). */
+  retries?: boolean;
 }
 
 /**
@@ -42,6 +48,10 @@ export async function queueDeliveries(db: Db, ctx: EngineContext, deliveries: Ne
     event_name: d.event.name,
     extended: d.extended,
     signing_key: d.signingKey,
+    subscription_id: d.subscriptionId ?? null,
+    payload: d.payload === undefined ? null : toJson(d.payload),
+    original_delivery_id: null,
+    retries: d.retries ?? true,
     status: 'pending' as const,
     next_attempt_at: now + ctx.config.webhookFaults.delayMs,
     lease_until: null,
@@ -114,7 +124,7 @@ export async function recordAttempts(ctx: EngineContext, formats: WebhookFormats
   const now = ctx.clock.now();
   const updates = outcomes.map(({ delivery, attempt }) => {
     const attempts = delivery.attempts + 1;
-    const delay = formats.get(delivery.dialect)?.retryDelayMs(attempts) ?? null;
+    const delay = delivery.retries ? (formats.get(delivery.dialect)?.retryDelayMs(attempts, attempt.responseStatus) ?? null) : null;
     const status = attempt.delivered ? 'delivered' : delay === null ? 'failed' : 'pending';
     return {
       id: delivery.id,
@@ -163,9 +173,35 @@ export async function redeliver(ctx: EngineContext, id: string): Promise<Deliver
   return delivery;
 }
 
-export async function listDeliveries(db: Db, filter: { invoiceId?: string; limit: number }): Promise<Delivery[]> {
+/**
+ * A new delivery that repeats another (a dialect's redelivery: a new id, the same event), due
+ * now, with a fresh retry schedule. It names the first delivery of the event it repeats.
+ */
+export async function repeatDelivery(ctx: EngineContext, original: Delivery): Promise<Delivery> {
+  const { seq: _seq, ...copy } = original;
+  const now = ctx.clock.now();
+  return ctx.db
+    .insertInto('webhook_deliveries')
+    .values({
+      ...copy,
+      id: base58Text(ctx.random, 22),
+      payload: original.payload === null ? null : toJson(original.payload),
+      original_delivery_id: original.original_delivery_id ?? original.id,
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      lease_until: null,
+      created_at: now,
+      delivered_at: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function listDeliveries(db: Db, filter: { invoiceId?: string; subscriptionId?: string; limit: number }): Promise<Delivery[]> {
   let query = db.selectFrom('webhook_deliveries').selectAll().orderBy('seq', 'desc').limit(filter.limit);
   if (filter.invoiceId) query = query.where('invoice_id', '=', filter.invoiceId);
+  if (filter.subscriptionId) query = query.where('subscription_id', '=', filter.subscriptionId);
   return query.execute();
 }
 

@@ -1,12 +1,14 @@
 import { expect } from 'chai';
 import { startTestEmulator, type Emulator } from '../support/emulator.js';
 import { runPhp, SDKS_PRESENT } from '../support/php.js';
+import { startReceiver, type Receiver } from '../support/receiver.js';
 
 type Json = Record<string, any>;
 
 /** BTCPay Server's own Greenfield PHP client (the one its WooCommerce plugin embeds), unmodified. */
 describe('Greenfield dialect through BTCPay’s Greenfield PHP client', function () {
   let emu: Emulator;
+  let receiver: Receiver;
   let key: string;
   let storeId: string;
   const call = async (operation: string, args: Json = {}, as = key) => {
@@ -21,11 +23,15 @@ describe('Greenfield dialect through BTCPay’s Greenfield PHP client', function
       this.skip();
     }
     emu = await startTestEmulator();
+    receiver = await startReceiver();
     const made = (await emu.sandbox.apiKey({ dialect: 'greenfield' })) as Json;
     key = made.apiKey;
     storeId = made.storeId;
   });
-  after(() => emu?.close());
+  after(async () => {
+    await emu?.close();
+    await receiver?.close();
+  });
 
   it('creates an invoice, follows it to Settled, and reads its payment methods', async () => {
     const created = await call('createInvoice', {
@@ -72,6 +78,43 @@ describe('Greenfield dialect through BTCPay’s Greenfield PHP client', function
     expect(marked).to.include({ status: 'Settled', isSettled: true, isMarked: true });
     expect(marked.marking).to.deep.equal(['Invalid']);
     expect(ids(await call('getInvoicesByStatus', { storeId, status: ['Settled'] }))).to.include(a.id);
+  });
+
+  it('manages a store webhook; the webhooks it receives pass the client’s own signature check', async () => {
+    const created = await call('createWebhook', { storeId, url: receiver.url('/woo'), specificEvents: ['InvoiceCreated', 'InvoiceSettled'], secret: 'woo-secret-0123456789' });
+    expect(created.secret).to.equal('woo-secret-0123456789');
+    const webhookId = created.id as string;
+    expect(await call('getWebhook', { storeId, webhookId })).to.deep.equal({ id: webhookId, enabled: true, automaticRedelivery: true, url: receiver.url('/woo') });
+    expect((await call('getStoreWebhooks', { storeId })).find((w: Json) => w.id === webhookId)).to.include({ everything: false });
+
+    const made = await call('createInvoice', { storeId, currency: 'USD', amount: '25', orderId: 'woo-hook' });
+    await emu.sandbox.pay(made.id);
+    await emu.sandbox.mine(1);
+    await emu.webhooks.flush();
+    const received = receiver.at('/woo');
+    expect(received.map((r) => r.json.type)).to.deep.equal(['InvoiceCreated', 'InvoiceSettled']);
+    for (const r of received) {
+      const signature = r.headers['btcpay-sig'] as string;
+      expect(await call('isIncomingWebhookRequestValid', { body: r.raw, signature, secret: 'woo-secret-0123456789' })).to.equal(true);
+      expect(await call('isIncomingWebhookRequestValid', { body: r.raw, signature, secret: 'another secret' })).to.equal(false);
+    }
+
+    const deliveries = await call('getLatestDeliveries', { storeId, webhookId, count: 10 });
+    expect(deliveries.map((d: Json) => d.status)).to.deep.equal(['HttpSuccess', 'HttpSuccess']);
+    const settledId = received[1]!.json.deliveryId as string;
+    expect(deliveries[0].id).to.equal(settledId);
+    expect((await call('getDelivery', { storeId, webhookId, deliveryId: settledId })).data).to.include({ id: settledId, httpCode: 200 });
+    // The client reads the delivery itself here (it leaves out /request), as against a real BTCPay.
+    expect(JSON.parse(await call('getDeliveryRequest', { storeId, webhookId, deliveryId: settledId }))).to.include({ id: settledId });
+    const again = await call('redeliverDelivery', { storeId, webhookId, deliveryId: settledId });
+    await emu.webhooks.flush();
+    expect(receiver.at('/woo').at(-1)!.json).to.include({ deliveryId: again, originalDeliveryId: settledId, isRedelivery: true, type: 'InvoiceSettled' });
+
+    expect(await call('updateWebhook', { storeId, webhookId, url: receiver.url('/woo'), specificEvents: ['InvoiceExpired'], enabled: false })).to.deep.equal({ id: webhookId, enabled: false, events: ['InvoiceExpired'] });
+    expect(await call('deleteWebhook', { storeId, webhookId })).to.equal(true);
+    const gone = await runPhp('greenfield-client.php', [emu.url, key, 'getWebhook', JSON.stringify({ storeId, webhookId })]);
+    expect(gone.ok).to.equal(false);
+    expect(gone.message).to.include('(404)').and.include('webhook-not-found');
   });
 
   it('surfaces refusals as the client’s exceptions: a bad amount, a missing permission, an unknown key', async () => {

@@ -3,18 +3,26 @@ import { expect } from 'chai';
 import { Models } from 'bitpay-sdk';
 import { pairClient, sdkClient } from '../support/bitpay.js';
 import { startTestEmulator, type Emulator } from '../support/emulator.js';
-import { expectSeed000, greenfield } from '../support/greenfield.js';
+import { expectSeed000, greenfield, seedOperations } from '../support/greenfield.js';
 
 type Json = Record<string, any>;
 
 const SEEDS_PRESENT = existsSync(new URL('../../../shared/seeds/', import.meta.url));
+
+/** Every Greenfield call this file makes, so that the last test can tell which seed operations none exercised. */
+const exercised: { method: string; path: string; status: number }[] = [];
+const api: typeof greenfield = async (base, method, path, options) => {
+  const response = await greenfield(base, method, path, options);
+  exercised.push({ method, path: `/api/v1/${path.split('?')[0]}`, status: response.status });
+  return response;
+};
 
 describe('Greenfield dialect (BTCPay Server, seed 000)', () => {
   let emu: Emulator;
   let key: string;
   let storeId: string;
   const gf = (method: string, path: string, options: { key?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
-    greenfield(emu.url, method, path, { key, ...options });
+    api(emu.url, method, path, { key, ...options });
   const create = async (body: Json, as = key) => {
     const response = await gf('POST', `stores/${storeId}/invoices`, { body, key: as });
     expect(response.status, JSON.stringify(response.json)).to.equal(200);
@@ -167,6 +175,9 @@ describe('Greenfield dialect (BTCPay Server, seed 000)', () => {
       const back = await gf('POST', `stores/${storeId}/invoices/${invoice.id}/unarchive`);
       expect(back.json.archived).to.equal(false);
       expect((await gf('GET', `stores/${storeId}/invoices?orderId=archive-me`)).json.map((i: Json) => i.id)).to.deep.equal([invoice.id]);
+      // The seed's second path for the same operation.
+      expect((await gf('DELETE', `stores/${storeId}/invoices/${invoice.id}/payment-methods`)).status).to.equal(200);
+      expect((await read(invoice.id)).archived).to.equal(true);
     });
 
     it('lists with orderId, status, textSearch, startDate, endDate, skip and take', async () => {
@@ -196,6 +207,36 @@ describe('Greenfield dialect (BTCPay Server, seed 000)', () => {
       const unknown = await gf('POST', `stores/${storeId}/invoices/${invoice.id}/payment-methods/LTC/activate`);
       expect(unknown.status).to.equal(422);
       expect(unknown.json).to.deep.equal([{ path: 'paymentMethod', message: unknown.json[0].message }]);
+    });
+  });
+
+  describe('BTCPay’s regtest cheat mode', () => {
+    it('fakes a payment, mines blocks and expires an invoice at the paths BTCPay’s scripts call', async () => {
+      const invoice = await create({ amount: '10', currency: 'USD' });
+      const post = (path: string, body: unknown) =>
+        fetch(`${emu.url}i/${invoice.id}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const [method] = await methods(invoice.id);
+      const half = (Number(method!.due) / 2).toFixed(8);
+      const paid = await post('test-payment', { Amount: half, CryptoCode: 'BTC' });
+      expect(paid.status).to.equal(200);
+      const payment = (await paid.json()) as Json;
+      expect(payment.successMessage).to.equal(`Created transaction ${payment.txid}`);
+      expect(Number(payment.amountRemaining)).to.be.closeTo(Number(method!.due) - Number(half), 0.00000002);
+      expect((await read(invoice.id)).additionalStatus).to.equal('PaidPartial');
+      await post('test-payment', { paymentMethodId: 'BTC-CHAIN' });
+      expect((await read(invoice.id)).status).to.equal('Processing');
+      const mined = await post('mine-blocks', { blockCount: 2 });
+      expect(await mined.json()).to.deep.equal({ successMessage: 'Mined 2 blocks' });
+      expect((await read(invoice.id)).status).to.equal('Settled');
+
+      const other = await create({ amount: '10', currency: 'USD' });
+      const expire = await fetch(`${emu.url}i/${other.id}/expire`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds: 30 }) });
+      expect(await expire.json()).to.deep.equal({ successMessage: 'Invoice set to expire in 30 seconds.' });
+      expect((await read(other.id)).expirationTime).to.equal(Math.floor((emu.clock.now() + 30_000) / 1000));
+      await emu.clock.advance('31s');
+      expect((await read(other.id)).status).to.equal('Expired');
+      const refused = await fetch(`${emu.url}i/${other.id}/test-payment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cryptoCode: 'LTC' }) });
+      expect(refused.status).to.equal(400);
     });
   });
 
@@ -245,7 +286,7 @@ describe('Greenfield dialect (BTCPay Server, seed 000)', () => {
   describe('authentication and permissions', () => {
     it('answers 401 unauthenticated without a key or with an unknown one', async () => {
       for (const headers of [{}, { authorization: 'token 0123456789abcdef0123456789abcdef01234567' }, { authorization: 'Bearer x' }] as Record<string, string>[]) {
-        const response = await greenfield(emu.url, 'GET', `stores/${storeId}/invoices`, { headers });
+        const response = await api(emu.url, 'GET', `stores/${storeId}/invoices`, { headers });
         expect(response.status, JSON.stringify(headers)).to.equal(401);
         expect(response.json.code).to.equal('unauthenticated');
       }
@@ -270,60 +311,70 @@ describe('Greenfield dialect (BTCPay Server, seed 000)', () => {
       const other = await emu.sandbox.createMerchant('Third shop');
       const otherKey = (await emu.sandbox.apiKey({ dialect: 'greenfield', merchantId: other.id })) as Json;
       const theirs = await create({ amount: '1', currency: 'USD' });
-      const response = await greenfield(emu.url, 'GET', `stores/${other.id}/invoices/${theirs.id}`, { key: otherKey.apiKey as string });
+      const response = await api(emu.url, 'GET', `stores/${other.id}/invoices/${theirs.id}`, { key: otherKey.apiKey as string });
       expect(response.status).to.equal(404);
       expect(response.json.code).to.equal('invoice-not-found');
     });
 
     it('creates keys with Basic auth of the sandbox user, reads and revokes the current key', async () => {
       const basic = { authorization: `Basic ${Buffer.from('sandbox@example.com:anything').toString('base64')}` };
-      const made = await greenfield(emu.url, 'POST', 'api-keys', { headers: basic, body: { label: 'plugin', permissions: ['btcpay.store.canviewinvoices', 'btcpay.store.cancreateinvoice'] } });
+      const made = await api(emu.url, 'POST', 'api-keys', { headers: basic, body: { label: 'plugin', permissions: ['btcpay.store.canviewinvoices', 'btcpay.store.cancreateinvoice'] } });
       expect(made.status).to.equal(200);
       expect(made.json).to.include({ label: 'plugin' });
       expect(made.json.apiKey).to.match(/^[0-9a-f]{40}$/);
-      const current = await greenfield(emu.url, 'GET', 'api-keys/current', { key: made.json.apiKey });
+      const current = await api(emu.url, 'GET', 'api-keys/current', { key: made.json.apiKey });
       expect(current.json).to.deep.equal(made.json);
       // An unscoped permission opens every store, including ones made later.
       const later = await emu.sandbox.createMerchant('Later shop');
-      expect((await greenfield(emu.url, 'POST', `stores/${later.id}/invoices`, { key: made.json.apiKey, body: { amount: '1', currency: 'USD' } })).status).to.equal(200);
-      expect((await greenfield(emu.url, 'GET', `stores/NoSuchStore/invoices`, { key: made.json.apiKey })).json).to.include({ code: 'store-not-found' });
+      expect((await api(emu.url, 'POST', `stores/${later.id}/invoices`, { key: made.json.apiKey, body: { amount: '1', currency: 'USD' } })).status).to.equal(200);
+      expect((await api(emu.url, 'GET', `stores/NoSuchStore/invoices`, { key: made.json.apiKey })).json).to.include({ code: 'store-not-found' });
 
-      const bad = await greenfield(emu.url, 'POST', 'api-keys', { headers: basic, body: { permissions: ['btcpay.store.canfly'] } });
+      const bad = await api(emu.url, 'POST', 'api-keys', { headers: basic, body: { permissions: ['btcpay.store.canfly'] } });
       expect(bad.status).to.equal(422);
       expect(bad.json[0].path).to.equal('permissions');
-      const notAllowed = await greenfield(emu.url, 'POST', 'api-keys', { key: made.json.apiKey, body: { permissions: [] } });
+      const notAllowed = await api(emu.url, 'POST', 'api-keys', { key: made.json.apiKey, body: { permissions: [] } });
       expect(notAllowed.status).to.equal(403);
 
-      expect((await greenfield(emu.url, 'DELETE', 'api-keys/current', { key: made.json.apiKey })).status).to.equal(200);
-      expect((await greenfield(emu.url, 'GET', 'api-keys/current', { key: made.json.apiKey })).status).to.equal(401);
+      expect((await api(emu.url, 'DELETE', 'api-keys/current', { key: made.json.apiKey })).status).to.equal(200);
+      expect((await api(emu.url, 'GET', 'api-keys/current', { key: made.json.apiKey })).status).to.equal(401);
     });
   });
 
   describe('stores and server', () => {
     it('creates, reads and updates stores; invoices take the store’s defaults', async () => {
       const basic = { authorization: `Basic ${Buffer.from('sandbox:x').toString('base64')}` };
-      const made = await greenfield(emu.url, 'POST', 'stores', { headers: basic, body: { name: 'Euro shop', defaultCurrency: 'EUR', speedPolicy: 'HighSpeed', invoiceExpiration: 1800, paymentTolerance: 1 } });
+      const made = await api(emu.url, 'POST', 'stores', { headers: basic, body: { name: 'Euro shop', defaultCurrency: 'EUR', speedPolicy: 'HighSpeed', invoiceExpiration: 1800, paymentTolerance: 1 } });
       expect(made.status).to.equal(200);
       expect(made.json).to.include({ name: 'Euro shop', defaultCurrency: 'EUR', speedPolicy: 'HighSpeed', invoiceExpiration: 1800, paymentTolerance: 1 });
       const store = made.json.id as string;
-      const invoice = await greenfield(emu.url, 'POST', `stores/${store}/invoices`, { headers: basic, body: { amount: '4' } });
+      const invoice = await api(emu.url, 'POST', `stores/${store}/invoices`, { headers: basic, body: { amount: '4' } });
       expect(invoice.json).to.include({ currency: 'EUR' });
       expect(invoice.json.checkout).to.include({ speedPolicy: 'HighSpeed', expirationMinutes: 30, paymentTolerance: 1 });
-      const updated = await greenfield(emu.url, 'PUT', `stores/${store}`, { headers: basic, body: { name: 'Euro shop 2', speedPolicy: 'LowSpeed' } });
+      const updated = await api(emu.url, 'PUT', `stores/${store}`, { headers: basic, body: { name: 'Euro shop 2', speedPolicy: 'LowSpeed' } });
       expect(updated.json).to.include({ name: 'Euro shop 2', speedPolicy: 'LowSpeed', defaultCurrency: 'EUR' });
-      expect((await greenfield(emu.url, 'GET', `stores/${store}`, { headers: basic })).json).to.deep.equal(updated.json);
-      const nameless = await greenfield(emu.url, 'POST', 'stores', { headers: basic, body: {} });
+      expect((await api(emu.url, 'GET', `stores/${store}`, { headers: basic })).json).to.deep.equal(updated.json);
+      const nameless = await api(emu.url, 'POST', 'stores', { headers: basic, body: {} });
       expect(nameless.status).to.equal(422);
       expect(nameless.json[0].path).to.equal('name');
     });
 
     it('answers health without a key, and server info with one', async () => {
-      const health = await greenfield(emu.url, 'GET', 'health');
+      const health = await api(emu.url, 'GET', 'health');
       expect(health).to.deep.include({ status: 200, json: { synchronized: true } });
-      expect((await greenfield(emu.url, 'GET', 'server/info')).status).to.equal(401);
+      expect((await api(emu.url, 'GET', 'server/info')).status).to.equal(401);
       const info = await gf('GET', 'server/info');
       expect(info.json).to.include({ fullySynched: true });
       expect(info.json.supportedPaymentMethods).to.include('BTC');
+    });
+  });
+  // Last: mocha runs a suite's own tests before its inner suites, so this sits in a suite of its own.
+  describe('coverage of seed 000', () => {
+    it('exercised every operation of the seed with a successful answer (walks the OpenAPI document)', function () {
+      if (!SEEDS_PRESENT) this.skip();
+      const missing = seedOperations()
+        .filter(({ method, pattern }) => !exercised.some((call) => call.method === method && pattern.test(call.path) && call.status < 300))
+        .map(({ method, template }) => `${method} ${template}`);
+      expect(missing, 'seed operations no test exercised').to.deep.equal([]);
     });
   });
 });

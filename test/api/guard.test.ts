@@ -1,4 +1,5 @@
 import { DIALECTS } from '../../src/dialects/registry.js';
+import { cheatModeRoutes } from '../../src/dialects/greenfield/cheat-mode.js';
 import { expect } from 'chai';
 import type Router from '@koa/router';
 import type { EngineContext } from '../../src/engine/context.js';
@@ -14,11 +15,11 @@ const BEARER = { authorization: `Bearer ${TOKEN}` };
 /** Routes that anyone may reach: the login form itself. */
 const OPEN_ROUTES = new Set(['GET /dashboard/login', 'POST /dashboard/login', 'POST /dashboard/logout']);
 
-/** Every method and path the sandbox API and the dashboard serve, read off their routers. */
+/** Every method and path the sandbox API, BTCPay's cheat mode and the dashboard serve, read off their routers. */
 function guardedRoutes(): { method: string; path: string }[] {
   const engine = { config: { sandboxToken: TOKEN } } as unknown as EngineContext;
   const key = createSandboxKey(TOKEN, null);
-  const routers: Router[] = [sandboxRoutes(engine, {} as Sandbox, key, DIALECTS), dashboardRoutes(engine, {} as Sandbox, key)] as unknown as Router[];
+  const routers: Router[] = [sandboxRoutes(engine, {} as Sandbox, key, DIALECTS), cheatModeRoutes({} as Sandbox, key), dashboardRoutes(engine, {} as Sandbox, key)] as unknown as Router[];
   const routes = routers.flatMap((router) =>
     router.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((method) => ({ method, path: String(layer.path).replace(/:\w+/g, 'x') }))),
   );
@@ -71,7 +72,7 @@ describe('SANDBOX_TOKEN guards every spelling of every sandbox and dashboard rou
         const response = await httpRequest(emu.url, method, spelling, { headers: { 'content-type': 'application/json' }, ...(body ? { body } : {}) });
         requests++;
         const what = `${method} ${spelling} → ${response.status} ${response.text.slice(0, 120)}`;
-        if (path.startsWith('/sandbox')) {
+        if (path.startsWith('/sandbox') || path.startsWith('/i/')) {
           expect(response.status, what).to.be.oneOf([401, 404]);
           expect(response.json?.error, what).to.be.a('string');
         } else {

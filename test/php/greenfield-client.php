@@ -12,6 +12,7 @@ use BTCPayServer\Client\Invoice;
 use BTCPayServer\Client\InvoiceCheckoutOptions;
 use BTCPayServer\Client\Server;
 use BTCPayServer\Client\Store;
+use BTCPayServer\Client\Webhook;
 use BTCPayServer\Util\PreciseNumber;
 
 [, $baseUrl, $apiKey, $operation, $argsJson] = $argv;
@@ -96,6 +97,45 @@ try {
         case 'serverInfo':
             $info = (new Server($baseUrl, $apiKey))->getInfo();
             $result = ['version' => $info->getVersion(), 'fullySynched' => $info->isFullySynced(), 'supportedPaymentMethods' => $info->getSupportedPaymentMethods()];
+            break;
+        case 'createWebhook':
+            $w = (new Webhook($baseUrl, $apiKey))->createWebhook($a['storeId'], $a['url'], $a['specificEvents'] ?? null, $a['secret'] ?? null);
+            $result = ['id' => $w->getData()['id'], 'secret' => $w->getSecret(), 'data' => $w->getData()];
+            break;
+        case 'getStoreWebhooks':
+            $result = array_map(fn ($w) => ['id' => $w->getId(), 'enabled' => $w->isEnabled(), 'url' => $w->getUrl(),
+                'everything' => $w->getAuthorizedEvents()->hasEverything(), 'events' => $w->getAuthorizedEvents()->getSpecificEvents()],
+                (new Webhook($baseUrl, $apiKey))->getStoreWebhooks($a['storeId'])->all());
+            break;
+        case 'getWebhook':
+            $w = (new Webhook($baseUrl, $apiKey))->getWebhook($a['storeId'], $a['webhookId']);
+            $result = ['id' => $w->getId(), 'enabled' => $w->isEnabled(), 'automaticRedelivery' => $w->hasAutomaticRedelivery(), 'url' => $w->getUrl()];
+            break;
+        case 'updateWebhook':
+            $w = (new Webhook($baseUrl, $apiKey))->updateWebhook($a['storeId'], $a['url'], $a['webhookId'], $a['specificEvents'] ?? null, $a['enabled'] ?? true);
+            $result = ['id' => $w->getId(), 'enabled' => $w->isEnabled(), 'events' => $w->getAuthorizedEvents()->getSpecificEvents()];
+            break;
+        case 'getLatestDeliveries':
+            // The client's typed getters of httpCode and errorMessage do not allow the nulls BTCPay sends; the raw data does.
+            $result = array_map(fn ($d) => ['id' => $d->getId(), 'timestamp' => $d->getTimestamp(), 'status' => $d->getStatus(), 'data' => $d->getData()],
+                (new Webhook($baseUrl, $apiKey))->getLatestDeliveries($a['storeId'], $a['webhookId'], (string) $a['count'])->all());
+            break;
+        case 'getDelivery':
+            $d = (new Webhook($baseUrl, $apiKey))->getDelivery($a['storeId'], $a['webhookId'], $a['deliveryId']);
+            $result = ['id' => $d->getId(), 'status' => $d->getStatus(), 'data' => $d->getData()];
+            break;
+        case 'getDeliveryRequest':
+            $result = (new Webhook($baseUrl, $apiKey))->getDeliveryRequest($a['storeId'], $a['webhookId'], $a['deliveryId']);
+            break;
+        case 'redeliverDelivery':
+            $result = (new Webhook($baseUrl, $apiKey))->redeliverDelivery($a['storeId'], $a['webhookId'], $a['deliveryId']);
+            break;
+        case 'deleteWebhook':
+            (new Webhook($baseUrl, $apiKey))->deleteWebhook($a['storeId'], $a['webhookId']);
+            $result = true;
+            break;
+        case 'isIncomingWebhookRequestValid':
+            $result = Webhook::isIncomingWebhookRequestValid($a['body'], $a['signature'], $a['secret']);
             break;
         default:
             throw new InvalidArgumentException("unknown operation $operation");

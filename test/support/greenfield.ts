@@ -48,6 +48,20 @@ function seedValidators(): (name: string) => ValidateFunction {
 
 let validators: ((name: string) => ValidateFunction) | null = null;
 
+/** Every operation of seed 000: method, path template and a pattern that matches its concrete paths. */
+export function seedOperations(): { method: string; template: string; pattern: RegExp }[] {
+  const openApi = JSON.parse(readFileSync(SEED, 'utf8')) as { paths: Record<string, Record<string, unknown>> };
+  return Object.entries(openApi.paths).flatMap(([template, operations]) =>
+    Object.keys(operations)
+      .filter((method) => ['get', 'post', 'put', 'delete', 'patch'].includes(method))
+      .map((method) => ({
+        method: method.toUpperCase(),
+        template,
+        pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+      })),
+  );
+}
+
 /** Asserts that a response validates against the seed 000 schema `name` (e.g. "InvoiceData"). */
 export function expectSeed000(name: string, value: unknown): void {
   validators ??= seedValidators();

@@ -21,6 +21,8 @@ export interface ChainTransactionsTable {
   received_at: number;
   block_height: number | null;
   double_spent_at: number | null;
+  /** When the payment reached its invoice's speed policy (confirmations), or null. */
+  settled_at: Generated<number | null>;
 }
 
 export interface VirtualClockTable {

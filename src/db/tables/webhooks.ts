@@ -18,6 +18,14 @@ export interface WebhookDeliveriesTable {
   extended: boolean;
   /** The secret the dialect signs the body with. */
   signing_key: string;
+  /** The subscription it goes to (dialects with subscriptions); null for BitPay's per-invoice URL. */
+  subscription_id: string | null;
+  /** The event's data as it was when the event happened, for formats that send that (not the state at send time). */
+  payload: Json<Record<string, unknown>> | null;
+  /** The delivery this one repeats (a dialect's redelivery), or null. */
+  original_delivery_id: string | null;
+  /** Whether a failed attempt is retried on the dialect's schedule. */
+  retries: Generated<boolean>;
   status: DeliveryStatus;
   attempts: Generated<number>;
   next_attempt_at: number;

@@ -47,6 +47,11 @@ function ipnsFor(event: DomainEvent): NewDelivery[] {
     }
     case 'invoice-refunded':
       return invoice.extended_notifications ? delivery(invoice, INVOICE_EVENTS.refundComplete, true) : [];
+    // BitPay tells of creations and single payments through no IPN.
+    case 'invoice-created':
+    case 'payment-received':
+    case 'payment-settled':
+      return [];
   }
 }
 

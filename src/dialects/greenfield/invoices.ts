@@ -84,11 +84,14 @@ export function invoicesRoutes(engine: EngineContext, auth: Middleware<AppState>
     ctx.body = presentInvoice(invoice, base(ctx));
   });
 
-  routes.delete('/:invoiceId', async (ctx) => {
+  const archive = async (ctx: AppContext) => {
     const store = await authorizedStore(engine, ctx, 'btcpay.store.canmodifystoresettings');
     await setInvoiceArchived(engine, store.id, ctx.params.invoiceId as string, true);
     emptyOk(ctx);
-  });
+  };
+  routes.delete('/:invoiceId', archive);
+  // Seed 000 also lists DELETE …/payment-methods, as the same operation (Invoices_ArchiveInvoice).
+  routes.delete('/:invoiceId/payment-methods', archive);
 
   routes.post('/:invoiceId/unarchive', async (ctx) => {
     const store = await authorizedStore(engine, ctx, 'btcpay.store.canmodifystoresettings');

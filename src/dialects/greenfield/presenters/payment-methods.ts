@@ -1,33 +1,36 @@
-import { SETTLING_CONFIRMATIONS } from '../../../domain/lifecycle.js';
 import { satsToBtc } from '../../../domain/money.js';
-import { confirmations, type ChainTransaction, type ChainView } from '../../../engine/chain.js';
+import type { ChainTransaction, ChainView } from '../../../engine/chain.js';
 import type { Invoice } from '../../../engine/invoices.js';
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
-/** A payment's status: Invalid once double-spent, Settled at the invoice's speed policy, else Processing. */
-function paymentStatus(tx: ChainTransaction, invoice: Invoice, tipHeight: number): 'Invalid' | 'Processing' | 'Settled' {
+/** A payment's status: Invalid once double-spent, Settled once it reached the invoice's speed policy, else Processing. */
+export function paymentStatus(tx: ChainTransaction): 'Invalid' | 'Processing' | 'Settled' {
   if (tx.double_spent_at !== null) return 'Invalid';
-  return confirmations(tx, tipHeight) >= SETTLING_CONFIRMATIONS[invoice.transaction_speed] ? 'Settled' : 'Processing';
+  return tx.settled_at !== null ? 'Settled' : 'Processing';
+}
+
+/** A payment as Greenfield's Payment; its fee is what the paying transaction paid the network. */
+export function presentPayment(tx: ChainTransaction) {
+  return {
+    id: `${tx.txid}-${tx.output_index}`,
+    receivedDate: seconds(tx.received_at),
+    value: satsToBtc(tx.amount_sats),
+    fee: satsToBtc(tx.fee_sats),
+    status: paymentStatus(tx),
+    destination: tx.address,
+  };
 }
 
 /**
  * The invoice's one payment method, on-chain bitcoin, under BTCPay 1.x names (`paymentMethod`,
  * `networkFee`) and 2.x names (`paymentMethodId` BTC-CHAIN, `paymentMethodFee`, `currency`).
- * The network fee is charged once, with the first payment.
  */
 export function presentPaymentMethods(invoice: Invoice, chain: ChainView) {
   const totalSats = invoice.subtotal_sats + invoice.miner_fee_sats;
   const paidSats = invoice.amount_paid_sats;
   const due = satsToBtc(Math.max(0, totalSats - paidSats));
-  const payments = (chain.transactions.get(invoice.id) ?? []).map((tx, index) => ({
-    id: `${tx.txid}-${tx.output_index}`,
-    receivedDate: seconds(tx.received_at),
-    value: satsToBtc(tx.amount_sats),
-    fee: index === 0 ? satsToBtc(invoice.miner_fee_sats) : '0',
-    status: paymentStatus(tx, invoice, chain.tipHeight),
-    destination: tx.address,
-  }));
+  const payments = (chain.transactions.get(invoice.id) ?? []).map(presentPayment);
   return [
     {
       paymentMethod: 'BTC',
