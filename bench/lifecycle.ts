@@ -139,10 +139,10 @@ async function schedulerPassOverStoredInvoices(): Promise<{ result: Record<strin
       // Invoices long settled: nothing is due. Rows are made by the server, in batches.
       for (let from = 0; from < STORED; from += 100_000) {
         await sql`
-          INSERT INTO invoices (id, merchant_id, resource_token, event_token, api_token, facade, status, price, currency, rate,
+          INSERT INTO invoices (id, merchant_id, dialect, resource_token, event_token, api_token, facade, status, price, currency, rate,
             exchange_rates, subtotal_sats, miner_fee_sats, sats_per_byte, address, derivation_index, transaction_speed,
             full_notifications, extended_notifications, auto_redirect, buyer, buyer_provided, details, invoice_time, expiration_time, due_at)
-          SELECT 'inv' || g, ${merchant}, 'rt' || g, 'et' || g, 'tok', 'pos', 'complete', 10, 'USD', 65000,
+          SELECT 'inv' || g, ${merchant}, 'bitpay', 'rt' || g, 'et' || g, 'tok', 'pos', 'complete', 10, 'USD', 65000,
             '{}'::jsonb, 15385, 100, 1, 'addr' || g, g, 'medium', true, false, false, '{}'::jsonb, '{}'::jsonb, '{}'::jsonb,
             1700000000000 + g, 1700000900000 + g, NULL
           FROM generate_series(${from}::bigint, ${Math.min(from + 100_000, STORED) - 1}::bigint) AS g`.execute(database.db);

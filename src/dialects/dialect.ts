@@ -5,6 +5,7 @@ import type { Sandbox } from '../engine/sandbox.js';
 import type { EngineError } from '../errors.js';
 import type { AppState } from '../http/context.js';
 import type { SandboxKey } from '../http/sandbox/guard.js';
+import type { CheckoutFlavour } from '../http/web/flavour.js';
 import type { WebhookFormat } from '../webhooks/format.js';
 
 export interface DialectDependencies {
@@ -27,6 +28,8 @@ export interface Dialect {
   /** Turns domain events into this dialect's outbox deliveries, in the transaction that caused them (dialects with webhooks). */
   subscriber?: EventSubscriber;
   webhookFormat?(engine: EngineContext): WebhookFormat;
+  /** The look and words of the checkout page of the invoices made through this dialect. */
+  checkoutFlavour?: CheckoutFlavour;
   /** `POST /sandbox/api-keys {dialect}`: a key of this dialect (dialects with API keys). */
   sandboxApiKey?(engine: EngineContext, request: { merchantId?: unknown; permissions?: unknown; label?: unknown }): Promise<Record<string, unknown>>;
 }

@@ -27,8 +27,23 @@ export type DomainEvent =
   /** A refund of the invoice was sent to the buyer. */
   | { type: 'invoice-refunded'; invoice: Invoice; refund: Refund };
 
+export type DomainEventType = DomainEvent['type'];
+
 /** A dialect's subscriber: queues its deliveries for the events, in the caller's transaction. */
-export type EventSubscriber = (db: Db, ctx: EngineContext, events: DomainEvent[], at: number) => Promise<void>;
+export interface EventSubscriber {
+  /**
+   * Whether events of this type can turn into deliveries now. Where no subscriber listens, the
+   * engine need not publish them at all, nor open the transaction publishing them would need.
+   */
+  listensTo(ctx: EngineContext, type: DomainEventType): Promise<boolean>;
+  queue(db: Db, ctx: EngineContext, events: DomainEvent[], at: number): Promise<void>;
+}
+
+/** Whether any served dialect's subscriber listens to events of this type now. */
+export async function anyoneListensTo(ctx: EngineContext, type: DomainEventType): Promise<boolean> {
+  for (const subscriber of ctx.subscribers) if (await subscriber.listensTo(ctx, type)) return true;
+  return false;
+}
 
 /**
  * Hands events to every subscriber in the transaction that caused them, so that webhooks exist
@@ -36,5 +51,5 @@ export type EventSubscriber = (db: Db, ctx: EngineContext, events: DomainEvent[]
  */
 export async function publish(db: Db, ctx: EngineContext, events: DomainEvent[], at: number): Promise<void> {
   if (events.length === 0) return;
-  for (const subscriber of ctx.subscribers) await subscriber(db, ctx, events, at);
+  for (const subscriber of ctx.subscribers) await subscriber.queue(db, ctx, events, at);
 }

@@ -18,7 +18,7 @@ import { findCurrency, fixtures } from '../fixtures.js';
 import { chainViewOf, type ChainView } from './chain.js';
 import type { EngineContext } from './context.js';
 import { command, recordSteps } from './lifecycle.js';
-import { publish } from './events.js';
+import { anyoneListensTo, publish } from './events.js';
 import { currentRateSheet } from './rates.js';
 
 export type Invoice = Selectable<InvoicesTable>;
@@ -57,6 +57,8 @@ export interface InvoiceCreator {
   apiToken: string;
   /** What the credential may see of the invoice. */
   facade: 'pos' | 'merchant';
+  /** The dialect whose API the request came through. */
+  dialect: string;
 }
 
 /** Checks that need the currency catalogue and the current rates; returns the locked rates. */
@@ -97,6 +99,7 @@ export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator,
   const row: Insertable<InvoicesTable> = {
     id: base58Text(ctx.random, 22),
     merchant_id: creator.merchantId,
+    dialect: creator.dialect,
     resource_token: base58Text(ctx.random, 44),
     event_token: base58Text(ctx.random, 22),
     api_token: creator.apiToken,
@@ -134,9 +137,11 @@ export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator,
 
 /**
  * Writes new invoices and their first events in one statement, and hands the creations to the
- * dialects' subscribers in the same transaction. Answers the stored rows in the order given.
+ * dialects' subscribers in the same transaction; when none listens to creations, the statement
+ * alone, with no transaction's round trips. Answers the stored rows in the order given.
  */
 export async function insertInvoices(ctx: EngineContext, rows: Insertable<InvoicesTable>[]): Promise<Invoice[]> {
+  if (!(await anyoneListensTo(ctx, 'invoice-created'))) return insertInvoiceRows(ctx.db, rows);
   return ctx.db.transaction().execute(async (trx) => {
     const invoices = await insertInvoiceRows(trx, rows);
     await publish(trx, ctx, invoices.map((invoice) => ({ type: 'invoice-created' as const, invoice })), ctx.clock.now());
@@ -392,23 +397,23 @@ export async function setInvoiceArchived(ctx: EngineContext, merchantId: string,
   return invoice;
 }
 
+/** The details a description covers; the others (expiry window, line items, language…) are not the merchant's description. */
+const DESCRIBED_DETAILS = ['itemDesc', 'itemCode', 'posData', 'physical', 'metadata'] as const;
+
 /** What the merchant says an invoice is for, replaced as a whole. */
 export interface InvoiceDescription {
   orderId?: string;
   buyer: Buyer;
-  details: InvoiceDetails;
+  details: Pick<InvoiceDetails, (typeof DESCRIBED_DETAILS)[number]>;
 }
 
-/** Replaces the merchant's description of an invoice (order id, buyer, details); amounts and status stay. */
+/** Replaces the merchant's description of an invoice (order id, buyer, what it is for); amounts, status and the other details stay. */
 export async function describeInvoice(ctx: EngineContext, merchantId: string, id: string, description: InvoiceDescription): Promise<Invoice> {
   return ctx.db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom('invoices').selectAll().where('id', '=', id).where('merchant_id', '=', merchantId).forUpdate().executeTakeFirst();
     if (!current) throw notFound('invoice', `Invoice ${id} not found`);
-    const details: InvoiceDetails = { ...description.details };
-    // What only the engine sets survives a new description.
-    for (const kept of ['merchantName', 'acceptanceWindow', 'paymentCurrencies'] as const) {
-      if (details[kept] === undefined && current.details[kept] !== undefined) (details as Record<string, unknown>)[kept] = current.details[kept];
-    }
+    const kept = Object.fromEntries(Object.entries(current.details).filter(([key]) => !(DESCRIBED_DETAILS as readonly string[]).includes(key)));
+    const details: InvoiceDetails = { ...kept, ...description.details };
     return trx
       .updateTable('invoices')
       .set({ order_id: description.orderId ?? null, buyer: toJson(description.buyer), details: toJson(details) })

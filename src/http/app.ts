@@ -113,7 +113,7 @@ export function createApp({ engine, sandbox, publicUrl, dialects, shapes }: AppD
   for (const router of [
     ...dialects.flatMap((dialect) => dialect.routes({ engine, sandbox, publicUrl, sandboxKey })),
     sandboxRoutes(engine, sandbox, sandboxKey, dialects),
-    checkoutRoutes(engine, sandbox, sandboxKey),
+    checkoutRoutes(engine, sandbox, sandboxKey, dialects),
     dashboardRoutes(engine, sandbox, sandboxKey),
     modalScriptRoutes(),
   ]) {

@@ -140,10 +140,11 @@ describe('Greenfield dialect (BTCPay Server, seed 000)', () => {
     });
 
     it('replaces the metadata with PUT, and BitPay’s view follows', async () => {
-      const invoice = await create({ amount: '2', currency: 'USD', metadata: { orderId: 'before', itemDesc: 'Old' } });
+      const invoice = await create({ amount: '2', currency: 'USD', metadata: { orderId: 'before', itemDesc: 'Old' }, checkout: { monitoringMinutes: 60, defaultLanguage: 'fr-FR' } });
       const updated = await gf('PUT', `stores/${storeId}/invoices/${invoice.id}`, { body: { metadata: { orderId: 'after', buyerCity: 'Lyon' } } });
       expect(updated.status).to.equal(200);
       expect(updated.json.metadata).to.deep.equal({ orderId: 'after', buyerCity: 'Lyon' });
+      expect(updated.json.checkout).to.deep.equal(invoice.checkout);
       const stored = (await emu.sandbox.invoice(invoice.id)).invoice as Json;
       expect(stored).to.include({ orderId: 'after' });
       expect(stored).not.to.have.property('itemDesc');

@@ -34,6 +34,38 @@ describe('checkout page in a browser', function () {
     return (await merchant.createInvoice(invoice)) as unknown as Json;
   }
 
+  it('speaks BTCPay Server’s words and colour for an invoice made through Greenfield, and BitPay’s for BitPay’s', async () => {
+    const { apiKey, storeId } = (await emu.sandbox.apiKey({ dialect: 'greenfield' })) as Json;
+    const response = await fetch(`${emu.url}api/v1/stores/${storeId}/invoices`, {
+      method: 'POST',
+      headers: { authorization: `token ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: '12', currency: 'EUR', metadata: { itemDesc: 'Greenfield mug' } }),
+    });
+    const greenfield = (await response.json()) as Json;
+    const page = await browser.newPage({ viewport: DESKTOP });
+    await page.goto(greenfield.checkoutLink);
+    expect(await page.getByTestId('brand').innerText()).to.equal('BTCPay Server');
+    expect(await page.getByTestId('status').innerText()).to.equal('New');
+    expect(await page.getByTestId('checkout').innerText()).to.include('Greenfield mug').and.include('12 EUR');
+    const accent = await page.getByRole('button', { name: 'Pay exactly' }).evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color);
+    expect(accent).to.equal('rgb(30, 122, 68)');
+    await page.screenshot({ path: artifact('checkout-greenfield-desktop.png'), fullPage: true });
+    await page.setViewportSize(PHONE);
+    await page.screenshot({ path: artifact('checkout-greenfield-phone.png'), fullPage: true });
+    await page.setViewportSize(DESKTOP);
+    await page.getByRole('button', { name: 'Pay exactly' }).click();
+    await page.waitForSelector('[data-testid="checkout"][data-status="paid"]');
+    expect(await page.getByTestId('status').innerText()).to.equal('Processing');
+    await page.close();
+
+    const bitpay = await create();
+    const other = await browser.newPage({ viewport: DESKTOP });
+    await other.goto(bitpay.url);
+    expect(await other.getByTestId('brand').innerText()).to.equal('BitPay');
+    expect(await other.getByRole('button', { name: 'Pay exactly' }).evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color)).to.equal('rgb(26, 86, 219)');
+    await other.close();
+  });
+
   it('shows the invoice, then paid and confirmed without a reload; the IPN is in the dashboard', async () => {
     const invoice = await create({ redirectURL: 'https://shop.example/thanks' });
     const page = await browser.newPage({ viewport: DESKTOP });

@@ -14,6 +14,8 @@ export interface InvoicesTable {
   id: string;
   seq: Generated<number>;
   merchant_id: string;
+  /** The dialect the invoice was made through (its checkout page's look). */
+  dialect: string;
   resource_token: string;
   event_token: string;
   api_token: string;

@@ -18,4 +18,5 @@ export const bitpay: Dialect = {
   errorBody,
   subscriber: bitpaySubscriber,
   webhookFormat: bitpayWebhookFormat,
+  checkoutFlavour: { brand: 'BitPay', accent: '#1a56db', statusLabel: (status) => status },
 };

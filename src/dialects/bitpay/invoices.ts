@@ -23,6 +23,7 @@ import { bodyOf, requestBaseUrl, type AppContext, type AppState } from '../../ht
 import { principalOf, requireToken, requireTokenOrResource, type AuthOptions } from './auth.js';
 import { validated } from '../../http/validate.js';
 import { invoiceFacade, presentEventToken, presentInvoice } from './presenters/invoice.js';
+import { BITPAY } from './webhooks.js';
 import { contactUpdateOf, newInvoiceOf, type CreateInvoiceRequest, type UpdateInvoiceRequest } from './invoice-request.js';
 
 const DEFAULT_LIST_LIMIT = 100;
@@ -66,6 +67,7 @@ export function invoicesRoutes(engine: EngineContext, sandbox: Sandbox, auth: Au
       transactionSpeed: (principal.token.merchant_transaction_speed ?? 'medium') as TransactionSpeed,
       apiToken: principal.token.token,
       facade: principal.facade as InvoiceFacade,
+      dialect: BITPAY,
     };
     await respond(ctx, await createInvoice(engine, creator, newInvoiceOf(request, engine.config)), noPayments);
   });

@@ -1,7 +1,7 @@
 import { webhookSignature } from '../../crypto/hmac.js';
 import { chainViewOf } from '../../engine/chain.js';
 import type { EngineContext } from '../../engine/context.js';
-import type { DomainEvent, EventSubscriber } from '../../engine/events.js';
+import type { DomainEvent, DomainEventType, EventSubscriber } from '../../engine/events.js';
 import type { Invoice } from '../../engine/invoices.js';
 import { isDelivered, type WebhookFormat } from '../../webhooks/format.js';
 import { queueDeliveries, type Delivery, type NewDelivery } from '../../webhooks/outbox.js';
@@ -55,7 +55,13 @@ function ipnsFor(event: DomainEvent): NewDelivery[] {
   }
 }
 
-export const bitpaySubscriber: EventSubscriber = (db, ctx, events, at) => queueDeliveries(db, ctx, events.flatMap(ipnsFor), at);
+/** The events no IPN tells of. */
+const SILENT: ReadonlySet<DomainEventType> = new Set(['invoice-created', 'payment-received', 'payment-settled']);
+
+export const bitpaySubscriber: EventSubscriber = {
+  listensTo: async (_ctx, type) => !SILENT.has(type),
+  queue: (db, ctx, events, at) => queueDeliveries(db, ctx, events.flatMap(ipnsFor), at),
+};
 
 /**
  * The bodies of a batch, built when they are sent: BitPay's IPN carries the invoice (or refund)

@@ -2,6 +2,7 @@ import type { Dialect } from '../dialect.js';
 import { apiKeysRoutes, sandboxApiKey } from './api-keys.js';
 import { authenticate, GREENFIELD } from './auth.js';
 import { cheatModeRoutes } from './cheat-mode.js';
+import { STATUS } from './statuses.js';
 import { errorBody, errorStatus } from './errors.js';
 import { invoicesRoutes } from './invoices.js';
 import { serverRoutes } from './server.js';
@@ -31,4 +32,5 @@ export const greenfield: Dialect = {
   sandboxApiKey,
   subscriber: greenfieldSubscriber,
   webhookFormat: greenfieldWebhookFormat,
+  checkoutFlavour: { brand: 'BTCPay Server', accent: '#1e7a44', statusLabel: (status) => STATUS[status] },
 };

@@ -55,7 +55,7 @@ export function describedBy(metadata: Metadata | null | undefined): InvoiceDescr
     const value = text(given, key);
     if (value !== undefined) (buyer as Record<string, unknown>)[field] = value;
   }
-  const details: InvoiceDetails = { metadata: given };
+  const details: InvoiceDescription['details'] = { metadata: given };
   for (const key of DETAIL_KEYS) {
     const value = text(given, key);
     if (value !== undefined) details[key] = value;
@@ -83,9 +83,9 @@ export function newInvoiceOf(body: CreateInvoiceBody, store: Merchant): NewInvoi
   if (checkout.redirectURL && !isHttpUrl(checkout.redirectURL)) {
     throw invalidField('invoice', 'checkout.redirectURL', 'must be an absolute http:// or https:// URL');
   }
-  const { orderId, buyer, details } = describedBy(body.metadata);
+  const { orderId, buyer, details: described } = describedBy(body.metadata);
   const expirationMinutes = checkout.expirationMinutes ?? store.invoice_expiration_seconds / 60;
-  details.monitoringMinutes = checkout.monitoringMinutes ?? store.monitoring_expiration_seconds / 60;
+  const details: InvoiceDetails = { ...described, monitoringMinutes: checkout.monitoringMinutes ?? store.monitoring_expiration_seconds / 60 };
   if (checkout.defaultLanguage) details.language = checkout.defaultLanguage;
   const speed = checkout.speedPolicy ? speedOfPolicy(checkout.speedPolicy) : undefined;
   const redirectUrl = checkout.redirectURL?.replaceAll('{OrderId}', encodeURIComponent(orderId ?? ''));

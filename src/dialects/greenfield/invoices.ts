@@ -7,7 +7,7 @@ import { createInvoice, describeInvoice, getInvoice, listInvoices, markInvoice, 
 import { invalidField } from '../../errors.js';
 import { requestBaseUrl, type AppContext, type AppState } from '../../http/context.js';
 import { validatedAsIs } from '../../http/validate.js';
-import { authorizedStore, principalOf } from './auth.js';
+import { authorizedStore, GREENFIELD, principalOf } from './auth.js';
 import { describedBy, newInvoiceOf, type CreateInvoiceBody } from './invoice-request.js';
 import { presentInvoice } from './presenters/invoice.js';
 import { presentPaymentMethods } from './presenters/payment-methods.js';
@@ -68,6 +68,7 @@ export function invoicesRoutes(engine: EngineContext, auth: Middleware<AppState>
       transactionSpeed: store.transaction_speed,
       apiToken: key?.key ?? 'sandbox-user',
       facade: 'merchant' as const,
+      dialect: GREENFIELD,
     };
     ctx.body = presentInvoice(await createInvoice(engine, creator, newInvoiceOf(body, store)), base(ctx));
   });

@@ -1,4 +1,5 @@
 import { webhookSignature } from '../../crypto/hmac.js';
+import type { Db } from '../../db/schema.js';
 import type { EngineContext } from '../../engine/context.js';
 import type { DomainEvent, EventSubscriber } from '../../engine/events.js';
 import type { Invoice } from '../../engine/invoices.js';
@@ -93,7 +94,12 @@ function subscribed(subscription: WebhookSubscription, type: string): boolean {
  * delivery, carrying the event's data as it is now (BTCPay sends what happened, not the state at
  * send time). One webhook's deliveries go out in order, one at a time, as BTCPay sends them.
  */
-export const greenfieldSubscriber: EventSubscriber = async (db, ctx, events, at) => {
+export const greenfieldSubscriber: EventSubscriber = {
+  listensTo: async (ctx) => (await activeSubscriptions(ctx.db, ctx, GREENFIELD)).length > 0,
+  queue: queueStoreWebhooks,
+};
+
+async function queueStoreWebhooks(db: Db, ctx: EngineContext, events: DomainEvent[], at: number): Promise<void> {
   const subscriptions = await activeSubscriptions(db, ctx, GREENFIELD);
   if (subscriptions.length === 0) return;
   const deliveries: NewDelivery[] = [];
@@ -122,7 +128,7 @@ export const greenfieldSubscriber: EventSubscriber = async (db, ctx, events, at)
     }
   }
   await queueDeliveries(db, ctx, deliveries, at);
-};
+}
 
 /** The id BTCPay gives the n-th attempt of a delivery: each automatic retry is a delivery of its own. */
 export function attemptDeliveryId(deliveryId: string, attempt: number): string {

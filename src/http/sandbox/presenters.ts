@@ -49,6 +49,7 @@ export function presentSandboxInvoice(
     invoice: presentInvoice(invoice, { facade: 'merchant', publicUrl, now, chain }),
     sandbox: {
       merchantId: invoice.merchant_id,
+      dialect: invoice.dialect,
       address: invoice.address,
       derivationIndex: invoice.derivation_index,
       smsCode: invoice.buyer_provided.smsCode ?? null,

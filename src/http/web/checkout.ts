@@ -5,12 +5,14 @@ import type { Invoice } from '../../engine/invoices.js';
 import type { Refund } from '../../engine/refunds.js';
 import type { Sandbox } from '../../engine/sandbox.js';
 import { invalidParam, missingParam, credentialError } from '../../errors.js';
-import { presentInvoice } from '../../dialects/bitpay/presenters/invoice.js';
-import { requestBaseUrl, type AppContext, type AppState } from '../context.js';
+import { Decimal, satsToBtc } from '../../domain/money.js';
+import type { AppContext, AppState } from '../context.js';
 import type { SandboxKey } from '../sandbox/guard.js';
 import { canUseSandbox, csrfProtection, csrfToken } from './access.js';
 import { html, trusted } from './html.js';
+import { EMULATOR_FLAVOUR, type CheckoutFlavour } from './flavour.js';
 import { page } from './layout.js';
+import type { Dialect } from '../../dialects/dialect.js';
 
 const STATUS_TEXT: Record<string, string> = {
   new: 'Waiting for payment',
@@ -36,13 +38,33 @@ const ACTIONS: Record<string, { label: string; run: (sandbox: Sandbox, id: strin
 
 interface CheckoutView {
   invoice: Invoice;
+  flavour: CheckoutFlavour;
   refunds: Refund[];
-  data: ReturnType<typeof presentInvoice>;
+  data: CheckoutData;
   qr: string;
   sandbox: boolean;
   csrf: string;
   modal: boolean;
 }
+
+/** What the page shows of an invoice, read off the engine's invoice (no dialect's JSON): amounts in BTC. */
+function checkoutData(invoice: Invoice, now: number) {
+  const totalSats = invoice.subtotal_sats + invoice.miner_fee_sats;
+  const btcDue = satsToBtc(Math.max(0, totalSats - invoice.amount_paid_sats));
+  return {
+    merchantName: invoice.details.merchantName,
+    itemDesc: invoice.details.itemDesc,
+    price: new Decimal(invoice.price).toString(),
+    currency: invoice.currency,
+    btcDue,
+    btcPaid: satsToBtc(invoice.amount_paid_sats),
+    btcTotal: satsToBtc(totalSats),
+    bip21: `bitcoin:${invoice.address}?amount=${btcDue}`,
+    currentTime: now,
+  };
+}
+
+type CheckoutData = ReturnType<typeof checkoutData>;
 
 /** Where "Close" goes: BitPay uses closeURL, and redirectURL when there is none. */
 function closeTarget(invoice: Invoice): string | null {
@@ -58,7 +80,7 @@ function autoRedirectTarget(invoice: Invoice): string | null {
 }
 
 function checkoutMain(view: CheckoutView) {
-  const { invoice, data } = view;
+  const { invoice, data, flavour } = view;
   const paid = PAID.includes(invoice.status);
   const exception = invoice.exception_status
     ? html`<p class="muted" data-testid="exception">${{ paidPartial: 'Only part of the amount was paid.', paidOver: 'More than the amount was paid.', paidLate: 'A payment arrived after the invoice expired.', marked: 'The merchant set this status by hand.' }[invoice.exception_status]}</p>`
@@ -73,10 +95,10 @@ function checkoutMain(view: CheckoutView) {
         )}</div></div>`
     : '';
   return html`<div class="card" data-testid="checkout" data-status="${invoice.status}">
-    <p class="muted">${data.merchantName ?? ''}</p>
+    <p class="muted" data-testid="merchant">${data.merchantName ?? ''} · <span data-testid="brand">${flavour.brand}</span></p>
     <h1 style="margin:4px 0">${data.itemDesc ?? 'Invoice'}</h1>
     <p style="font-size:20px;margin:4px 0"><strong>${data.price} ${data.currency}</strong></p>
-    <p><span class="status status-${invoice.status}" data-testid="status">${invoice.status}</span> <span data-testid="status-text">${STATUS_TEXT[invoice.status]}</span></p>
+    <p><span class="status status-${invoice.status}" data-testid="status">${flavour.statusLabel(invoice.status)}</span> <span data-testid="status-text">${STATUS_TEXT[invoice.status]}</span></p>
     ${exception}
     ${
       invoice.status === 'new'
@@ -84,9 +106,9 @@ function checkoutMain(view: CheckoutView) {
         <div data-testid="qr" style="width:220px;max-width:100%">${trusted(view.qr)}</div>
         <div class="grow"><p>Send <strong data-testid="btc-due">${data.btcDue} BTC</strong> to</p>
           <p><code data-testid="address">${invoice.address}</code></p>
-          <p><a href="${data.paymentCodes.BTC.BIP21}">Open in wallet</a></p>
+          <p><a href="${data.bip21}">Open in wallet</a></p>
           <p class="muted">Expires in <span data-testid="countdown" data-expires="${invoice.expiration_time}" data-now="${data.currentTime}">${Math.max(0, Math.ceil((invoice.expiration_time - data.currentTime) / 1000))} s</span></p></div></div>`
-        : html`<p>Paid <strong>${data.btcPaid} BTC</strong> of ${data.paymentDisplayTotals.BTC} BTC</p>`
+        : html`<p>Paid <strong>${data.btcPaid} BTC</strong> of ${data.btcTotal} BTC</p>`
     }
     ${view.refunds.length > 0 ? html`<div data-testid="refunds"><p><strong>Refunds</strong></p><ul>${view.refunds.map((r) => html`<li>${Number(r.amount)} ${r.currency}: ${r.status}${r.status === 'created' ? ' (waiting for the buyer’s refund address)' : ''}</li>`)}</ul></div>` : ''}
     <p class="muted">Invoice <code>${invoice.id}</code></p>
@@ -142,15 +164,16 @@ function checkoutScript(view: CheckoutView) {
 }
 
 /** The hosted checkout page at the invoice `url` (/invoice?id=…) and /i/:id, with its sandbox buttons. */
-export function checkoutRoutes(engine: EngineContext, sandbox: Sandbox, key: SandboxKey): Router<AppState> {
+export function checkoutRoutes(engine: EngineContext, sandbox: Sandbox, key: SandboxKey, dialects: readonly Dialect[]): Router<AppState> {
   const router = new Router<AppState>();
+  const flavourOf = (invoice: Invoice) => dialects.find((d) => d.name === invoice.dialect)?.checkoutFlavour ?? EMULATOR_FLAVOUR;
 
   const load = async (ctx: AppContext, id: unknown): Promise<CheckoutView> => {
     if (typeof id !== 'string' || id === '') throw missingParam('invoice', 'Missing required parameter: id');
-    const { invoice, chain, refunds } = await sandbox.invoiceDetails(id);
-    const data = presentInvoice(invoice, { facade: 'merchant', publicUrl: requestBaseUrl(ctx, engine.config.publicUrl), now: engine.clock.now(), chain });
-    const qr = await QRCode.toString(data.paymentCodes.BTC.BIP21, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
-    return { invoice, refunds, data, qr, sandbox: canUseSandbox(ctx, key), csrf: csrfToken(ctx), modal: ctx.query.view === 'modal' };
+    const { invoice, refunds } = await sandbox.invoiceDetails(id);
+    const data = checkoutData(invoice, engine.clock.now());
+    const qr = await QRCode.toString(data.bip21, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
+    return { invoice, flavour: flavourOf(invoice), refunds, data, qr, sandbox: canUseSandbox(ctx, key), csrf: csrfToken(ctx), modal: ctx.query.view === 'modal' };
   };
 
   const show = async (ctx: AppContext, id: unknown) => {
@@ -161,7 +184,7 @@ export function checkoutRoutes(engine: EngineContext, sandbox: Sandbox, key: San
       ctx.body = html`${checkoutMain(view)}${redirect ? html`<span hidden data-redirect="${redirect}"></span>` : ''}`.toString();
       return;
     }
-    ctx.body = page({ title: `Invoice ${view.invoice.id}`, body: checkoutMain(view), script: checkoutScript(view) });
+    ctx.body = page({ title: `Invoice ${view.invoice.id}`, body: checkoutMain(view), script: checkoutScript(view), accent: view.flavour.accent });
   };
 
   router.get('/invoice', (ctx) => show(ctx, ctx.query.id));
