@@ -231,7 +231,7 @@ interface Counted {
   paidInFullAt: number | null;
 }
 
-function acceptedSats(facts: InvoiceFacts): number {
+function requiredSats(facts: InvoiceFacts): number {
   return facts.acceptedSats ?? facts.totalSats;
 }
 
@@ -242,7 +242,7 @@ function count(facts: InvoiceFacts): Counted {
   let paidInFullAt: number | null = null;
   for (const payment of onTime) {
     running += payment.amountSats;
-    if (paidInFullAt === null && running >= acceptedSats(facts)) paidInFullAt = payment.receivedAt;
+    if (paidInFullAt === null && running > 0 && running >= requiredSats(facts)) paidInFullAt = payment.receivedAt;
   }
   return {
     onTime,
@@ -261,7 +261,8 @@ export function policyFor(facts: InvoiceFacts): SpeedPolicy {
 /** The events that the facts imply for an invoice in `state`. */
 export function derive(state: LifecycleState, facts: InvoiceFacts): LifecycleEvent[] {
   const c = count(facts);
-  const covered = c.onTimeSats >= acceptedSats(facts);
+  // A tolerance of 100 % accepts any payment, never none.
+  const covered = c.onTimeSats > 0 && c.onTimeSats >= requiredSats(facts);
   const confirmations = Math.min(...c.onTime.map((p) => p.confirmations));
   switch (state.status) {
     case 'new':

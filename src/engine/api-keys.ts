@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../db/schema.js';
 import { toJson } from '../db/json.js';
 import type { ApiKeysTable } from '../db/tables/api-keys.js';
-import { credentialError } from '../errors.js';
+import { credentialError, EngineError } from '../errors.js';
 import type { EngineContext } from './context.js';
 
 export type ApiKey = Selectable<ApiKeysTable>;
@@ -38,12 +38,14 @@ export async function authenticateApiKey(db: Db, dialect: string, key: string): 
   return found;
 }
 
-export async function revokeApiKey(ctx: EngineContext, key: string): Promise<void> {
-  await ctx.db.updateTable('api_keys').set({ revoked_at: ctx.clock.now() }).where('key', '=', key).where('revoked_at', 'is', null).execute();
-}
-
-export async function listApiKeys(db: Db, dialect: string, merchantId?: string): Promise<ApiKey[]> {
-  let query = db.selectFrom('api_keys').selectAll().where('dialect', '=', dialect).where('revoked_at', 'is', null);
-  if (merchantId !== undefined) query = query.where('merchant_id', '=', merchantId);
-  return query.orderBy('seq').execute();
+/** Revokes a live key of a dialect; an unknown or already revoked key is not found. */
+export async function revokeApiKey(ctx: EngineContext, dialect: string, key: string): Promise<void> {
+  const revoked = await ctx.db
+    .updateTable('api_keys')
+    .set({ revoked_at: ctx.clock.now() })
+    .where('key', '=', key)
+    .where('dialect', '=', dialect)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (revoked.numUpdatedRows === 0n) throw new EngineError('not-found', 'The API key was not found', { subject: 'credential', reason: 'apikey-not-found' });
 }

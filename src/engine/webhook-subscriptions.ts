@@ -56,20 +56,36 @@ export async function listSubscriptions(db: Db, dialect: string, merchantId: str
   return db.selectFrom('webhook_subscriptions').selectAll().where('dialect', '=', dialect).where('merchant_id', '=', merchantId).orderBy('seq').execute();
 }
 
+/**
+ * Changes a subscription; its deliveries still to go out follow: to the new URL, signed with the
+ * new secret, retried or not as now set; dropped when it is disabled or no longer wants their event.
+ */
 export async function updateSubscription(ctx: EngineContext, dialect: string, merchantId: string, id: string, settings: SubscriptionSettings): Promise<WebhookSubscription> {
   await getSubscription(ctx.db, dialect, merchantId, id);
-  return ctx.db
-    .updateTable('webhook_subscriptions')
-    .set({
-      url: settings.url,
-      secret: settings.secret,
-      enabled: settings.enabled,
-      automatic_redelivery: settings.automaticRedelivery,
-      events: settings.events === null ? null : toJson(settings.events),
-    })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return ctx.db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('webhook_subscriptions')
+      .set({
+        url: settings.url,
+        secret: settings.secret,
+        enabled: settings.enabled,
+        automatic_redelivery: settings.automaticRedelivery,
+        events: settings.events === null ? null : toJson(settings.events),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const pending = trx.updateTable('webhook_deliveries').where('subscription_id', '=', id).where('status', '=', 'pending');
+    if (!settings.enabled) await pending.set({ status: 'failed', lease_until: null }).execute();
+    else {
+      if (settings.events !== null) {
+        const unwanted = settings.events.length === 0 ? pending : pending.where('event_name', 'not in', settings.events);
+        await unwanted.set({ status: 'failed', lease_until: null }).execute();
+      }
+      await pending.set({ url: settings.url, signing_key: settings.secret, retries: settings.automaticRedelivery }).execute();
+    }
+    return updated;
+  });
 }
 
 /** Removes a subscription; its deliveries that have not gone out are dropped with it, the log of the others stays. */

@@ -144,7 +144,7 @@ export async function recordAttempts(ctx: EngineContext, formats: WebhookFormats
       UPDATE webhook_deliveries AS d
       SET attempts = v.attempts, status = v.status, next_attempt_at = v.next, delivered_at = v.delivered_at, lease_until = NULL
       FROM (VALUES ${sql.join(rows)}) AS v (id, attempts, status, next, delivered_at)
-      WHERE d.id = v.id`.execute(trx);
+      WHERE d.id = v.id AND d.status = 'pending'`.execute(trx);
   });
 }
 

@@ -98,6 +98,11 @@ describe('Greenfield store webhooks', () => {
     await emu.sandbox.expire(late.id);
     await emu.clock.advance('1s');
     await emu.sandbox.pay(late.id);
+    const lateInTwo = await invoice();
+    await emu.sandbox.expire(lateInTwo.id);
+    await emu.clock.advance('1s');
+    await emu.sandbox.pay(lateInTwo.id, { percent: 50 });
+    await emu.sandbox.pay(lateInTwo.id);
     const marked = await invoice();
     await gf('POST', `stores/${storeId}/invoices/${marked.id}/status`, { status: 'Invalid' });
     const all = await bodies(at);
@@ -107,6 +112,7 @@ describe('Greenfield store webhooks', () => {
     expect(all.find((b) => b.invoiceId === partial.id && b.type === 'InvoiceExpired')).to.include({ partiallyPaid: true });
     expect(types(late.id)).to.deep.equal(['InvoiceCreated', 'InvoiceExpired', 'InvoiceReceivedPayment', 'InvoicePaidAfterExpiration']);
     expect(all.find((b) => b.invoiceId === late.id && b.type === 'InvoiceReceivedPayment')).to.include({ afterExpiration: true });
+    expect(types(lateInTwo.id)).to.deep.equal(['InvoiceCreated', 'InvoiceExpired', 'InvoiceReceivedPayment', 'InvoiceReceivedPayment', 'InvoicePaidAfterExpiration']);
     expect(types(marked.id)).to.deep.equal(['InvoiceCreated', 'InvoiceInvalid']);
     expect(all.find((b) => b.invoiceId === marked.id && b.type === 'InvoiceInvalid')).to.include({ manuallyMarked: true });
   });
@@ -174,6 +180,28 @@ describe('Greenfield store webhooks', () => {
     expect(again).to.include({ deliveryId: newId, originalDeliveryId: failed!.deliveryId, isRedelivery: true, type: 'InvoiceCreated', timestamp: failed!.timestamp });
     const log = (await gf('GET', `stores/${storeId}/webhooks/${hook.id}/deliveries`)).json as Json[];
     expect(log.map((d) => [d.id, d.status])).to.deep.equal([[newId, 'HttpSuccess'], [failed!.deliveryId, 'HttpError']]);
+  });
+
+  it('sends a retry to the webhook as it is now: a new URL and secret, or nothing once disabled or deleted', async () => {
+    const { at, hook } = await webhook({ secret: 'old-secret', authorizedEvents: { everything: false, specificEvents: ['InvoiceCreated'] } });
+    receiver.plan(at, 500);
+    const made = await invoice();
+    await bodies(at);
+    const moved = `/hook-moved-${++path}`;
+    await gf('PUT', `stores/${storeId}/webhooks/${hook.id}`, { url: receiver.url(moved), secret: 'new-secret', authorizedEvents: { everything: false, specificEvents: ['InvoiceCreated'] } });
+    await emu.clock.advance('10s');
+    const [retry] = await bodies(moved);
+    expect(retry).to.include({ invoiceId: made.id, isRedelivery: true });
+    const raw = receiver.at(moved)[0]!;
+    expect(raw.headers['btcpay-sig']).to.equal(`sha256=${createHmac('sha256', 'new-secret').update(raw.raw).digest('hex')}`);
+
+    const { at: dropped, hook: dropping } = await webhook({ authorizedEvents: { everything: false, specificEvents: ['InvoiceCreated'] } });
+    receiver.plan(dropped, 500);
+    await invoice();
+    await bodies(dropped);
+    await gf('PUT', `stores/${storeId}/webhooks/${dropping.id}`, { url: receiver.url(dropped), enabled: false });
+    await emu.clock.advance('1h');
+    expect(await bodies(dropped)).to.have.length(1);
   });
 
   it('keeps the deliveries in the shared log beside BitPay’s IPNs', async () => {

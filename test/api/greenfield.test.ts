@@ -338,6 +338,9 @@ describe('Greenfield dialect (BTCPay Server, seed 000)', () => {
 
       expect((await api(emu.url, 'DELETE', 'api-keys/current', { key: made.json.apiKey })).status).to.equal(200);
       expect((await api(emu.url, 'GET', 'api-keys/current', { key: made.json.apiKey })).status).to.equal(401);
+      const again = await api(emu.url, 'DELETE', `api-keys/${made.json.apiKey}`, { headers: basic });
+      expect(again.status).to.equal(404);
+      expect(again.json.code).to.equal('apikey-not-found');
     });
   });
 
@@ -357,6 +360,8 @@ describe('Greenfield dialect (BTCPay Server, seed 000)', () => {
       const nameless = await api(emu.url, 'POST', 'stores', { headers: basic, body: {} });
       expect(nameless.status).to.equal(422);
       expect(nameless.json[0].path).to.equal('name');
+      const unknownCurrency = await api(emu.url, 'POST', 'stores', { headers: basic, body: { name: 'X', defaultCurrency: 'XYZ' } });
+      expect(unknownCurrency.json).to.deep.equal([{ path: 'defaultCurrency', message: 'XYZ is not a supported currency' }]);
     });
 
     it('answers health without a key, and server info with one', async () => {

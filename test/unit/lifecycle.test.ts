@@ -167,6 +167,13 @@ describe('invoice state machine', () => {
     });
     const path = (facts: InvoiceFacts, status: InvoiceStatus = 'new') => settle({ status, exception: null }, facts);
 
+    it('counts a payment within the tolerance as paid in full, and no payment as none, whatever the tolerance', () => {
+      expect(path(base([{ amountSats: 990 }], { acceptedSats: 990 })).state.status).to.equal('paid');
+      expect(path(base([{ amountSats: 989 }], { acceptedSats: 990 })).state).to.deep.equal({ status: 'new', exception: 'paidPartial' });
+      expect(path(base([], { acceptedSats: 0 })).state).to.deep.equal({ status: 'new', exception: null });
+      expect(path(base([], { acceptedSats: 0, now: T0 + 900_001 })).state.status).to.equal('expired');
+    });
+
     it('walks every status a late reconciliation skipped, in order', () => {
       const settled = path(base([{ confirmations: 6 }]));
       expect(settled.steps.map((s) => `${s.from}>${s.to}`)).to.deep.equal(['new>paid', 'paid>confirmed', 'confirmed>complete']);

@@ -8,7 +8,7 @@ import { invalidField, invalidParam } from '../../errors.js';
 import type { AppState } from '../../http/context.js';
 import { validatedAsIs } from '../../http/validate.js';
 import { GREENFIELD, principalOf, requireUnscoped } from './auth.js';
-import { emptyOk, rawBody } from './invoices.js';
+import { emptyOk, rawBody } from './http.js';
 import { everyStorePermission, UNRESTRICTED, unknownPermission } from './permissions.js';
 
 export function presentApiKey(key: ApiKey) {
@@ -42,13 +42,13 @@ export function apiKeysRoutes(engine: EngineContext, auth: Middleware<AppState>)
   routes.delete('/current', async (ctx) => {
     const { key } = principalOf(ctx);
     if (!key) throw invalidParam('request', 'Basic auth signs in the sandbox user, not an API key: there is no current key');
-    await revokeApiKey(engine, key.key);
+    await revokeApiKey(engine, GREENFIELD, key.key);
     emptyOk(ctx);
   });
 
   routes.delete('/:apiKey', async (ctx) => {
     requireUnscoped(ctx, UNRESTRICTED);
-    await revokeApiKey(engine, ctx.params.apiKey as string);
+    await revokeApiKey(engine, GREENFIELD, ctx.params.apiKey as string);
     emptyOk(ctx);
   });
 

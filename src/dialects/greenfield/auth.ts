@@ -31,9 +31,7 @@ export function authenticate(engine: EngineContext, sandboxKey: SandboxKey) {
     const token = /^token\s+(\S+)\s*$/i.exec(header)?.[1];
     const basic = /^basic\s+(\S+)\s*$/i.exec(header)?.[1];
     if (token) {
-      const key = await authenticateApiKey(engine.db, GREENFIELD, token).catch(() => {
-        throw unauthenticated('The API key is unknown or was revoked');
-      });
+      const key = await authenticateApiKey(engine.db, GREENFIELD, token);
       ctx.state.principal = { key, permissions: key.permissions } satisfies GreenfieldPrincipal;
     } else if (basic) {
       const decoded = Buffer.from(basic, 'base64').toString('utf8');
@@ -70,8 +68,8 @@ export async function authorizedStore(engine: EngineContext, ctx: AppContext, po
   const storeId = ctx.params.storeId as string;
   const { permissions } = principalOf(ctx);
   if (!grants(permissions, policy, storeId)) throw missingPermission(policy);
-  return getMerchant(engine.db, storeId).catch(() => {
-    throw storeNotFound();
+  return getMerchant(engine.db, storeId).catch((error: unknown) => {
+    throw error instanceof EngineError && error.kind === 'not-found' ? storeNotFound() : error;
   });
 }
 

@@ -11,22 +11,12 @@ import { authorizedStore, GREENFIELD, principalOf } from './auth.js';
 import { describedBy, newInvoiceOf, type CreateInvoiceBody } from './invoice-request.js';
 import { presentInvoice } from './presenters/invoice.js';
 import { presentPaymentMethods } from './presenters/payment-methods.js';
+import { emptyOk, rawBody } from './http.js';
 import { queryBoolean, queryInteger, queryValues, onlyQueryParams } from './query.js';
 import { engineStatuses, GREENFIELD_STATUSES, isBitcoinMethod, type GreenfieldStatus } from './statuses.js';
 
 const MAX_TAKE = 1000;
 const LIST_PARAMS = ['orderId', 'textSearch', 'status', 'startDate', 'endDate', 'skip', 'take', 'includeArchived'] as const;
-
-/** The body as it came: Greenfield's nulls are values its schemas speak of. */
-export function rawBody(ctx: AppContext): unknown {
-  return ctx.request.body === undefined ? {} : ctx.request.body;
-}
-
-/** BTCPay answers some actions with 200 and no body. */
-export function emptyOk(ctx: AppContext): void {
-  ctx.body = null;
-  ctx.status = 200;
-}
 
 /** Greenfield's invoices (seed 000) over the engine's invoices: a store is a merchant. */
 export function invoicesRoutes(engine: EngineContext, auth: Middleware<AppState>): Router<AppState> {
@@ -79,14 +69,14 @@ export function invoicesRoutes(engine: EngineContext, auth: Middleware<AppState>
   });
 
   routes.put('/:invoiceId', async (ctx) => {
-    const store = await authorizedStore(engine, ctx, 'btcpay.store.canmodifystoresettings');
+    const store = await authorizedStore(engine, ctx, 'btcpay.store.canmodifyinvoices');
     const { metadata } = validatedAsIs<{ metadata: Record<string, unknown> | null }>('greenfield/invoice-update', 'invoice', rawBody(ctx));
     const invoice = await describeInvoice(engine, store.id, ctx.params.invoiceId as string, describedBy(metadata));
     ctx.body = presentInvoice(invoice, base(ctx));
   });
 
   const archive = async (ctx: AppContext) => {
-    const store = await authorizedStore(engine, ctx, 'btcpay.store.canmodifystoresettings');
+    const store = await authorizedStore(engine, ctx, 'btcpay.store.canmodifyinvoices');
     await setInvoiceArchived(engine, store.id, ctx.params.invoiceId as string, true);
     emptyOk(ctx);
   };
@@ -95,12 +85,12 @@ export function invoicesRoutes(engine: EngineContext, auth: Middleware<AppState>
   routes.delete('/:invoiceId/payment-methods', archive);
 
   routes.post('/:invoiceId/unarchive', async (ctx) => {
-    const store = await authorizedStore(engine, ctx, 'btcpay.store.canmodifystoresettings');
+    const store = await authorizedStore(engine, ctx, 'btcpay.store.canmodifyinvoices');
     ctx.body = presentInvoice(await setInvoiceArchived(engine, store.id, ctx.params.invoiceId as string, false), base(ctx));
   });
 
   routes.post('/:invoiceId/status', async (ctx) => {
-    const store = await authorizedStore(engine, ctx, 'btcpay.store.canmodifystoresettings');
+    const store = await authorizedStore(engine, ctx, 'btcpay.store.canmodifyinvoices');
     const { status } = validatedAsIs<{ status: 'Invalid' | 'Complete' | 'Settled' }>('greenfield/invoice-mark', 'invoice', rawBody(ctx));
     const current = await invoiceOf(ctx, store.id);
     const marked = await markInvoice(engine, store.id, current.id, status === 'Invalid' ? 'invalid' : 'complete').catch((error) => {

@@ -8,7 +8,7 @@ export function queryValues(ctx: AppContext, name: string): string[] {
 }
 
 /** A query parameter given at most once. */
-export function queryValue(ctx: AppContext, name: string): string | undefined {
+function queryValue(ctx: AppContext, name: string): string | undefined {
   const values = queryValues(ctx, name);
   if (values.length > 1) throw invalidField('request', name, 'give it once');
   return values[0];

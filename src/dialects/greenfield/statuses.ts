@@ -37,7 +37,7 @@ export function speedOfPolicy(policy: string): TransactionSpeed | undefined {
 }
 
 /** The on-chain bitcoin payment method under its 1.x and 2.x names (BTCPay 2.0 renamed BTC to BTC-CHAIN). */
-export const BTC_METHOD_IDS = ['BTC', 'BTC-CHAIN', 'BTC_CHAIN', 'BTC-OnChain'] as const;
+const BTC_METHOD_IDS = ['BTC', 'BTC-CHAIN', 'BTC_CHAIN', 'BTC-OnChain'] as const;
 
 export function isBitcoinMethod(id: string): boolean {
   return (BTC_METHOD_IDS as readonly string[]).some((known) => known.toLowerCase() === id.toLowerCase());

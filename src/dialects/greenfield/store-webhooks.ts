@@ -18,9 +18,10 @@ import { guardedRoutes } from '../../http/guarded-routes.js';
 import { isHttpUrl, validatedAsIs } from '../../http/validate.js';
 import { attemptsOf, listDeliveries, type Attempt, type Delivery } from '../../webhooks/outbox.js';
 import { authorizedStore, GREENFIELD } from './auth.js';
-import { emptyOk, rawBody } from './invoices.js';
+import { emptyOk, rawBody } from './http.js';
 import { queryInteger, onlyQueryParams } from './query.js';
 import { attemptDeliveryId } from './webhooks.js';
+import { unixSeconds } from './presenters/time.js';
 
 interface WebhookBody {
   enabled?: boolean | null;
@@ -30,7 +31,6 @@ interface WebhookBody {
   authorizedEvents?: { everything?: boolean | null; specificEvents?: string[] | null } | null;
 }
 
-const seconds = (ms: number) => Math.floor(ms / 1000);
 
 /** BTCPay's WebhookData; the secret only when the webhook is created. */
 function presentWebhook(subscription: WebhookSubscription, withSecret = false) {
@@ -49,8 +49,8 @@ function presentAttempt(delivery: Delivery, attempt: Attempt) {
   const status = attempt.response_status;
   return {
     id: attemptDeliveryId(delivery.id, attempt.number),
-    timestamp: seconds(attempt.number === 1 ? delivery.created_at : attempt.started_at),
-    deliveryTime: seconds(attempt.started_at),
+    timestamp: unixSeconds(attempt.number === 1 ? delivery.created_at : attempt.started_at),
+    deliveryTime: unixSeconds(attempt.started_at),
     httpCode: status,
     errorMessage: attempt.delivered ? null : status !== null ? `HTTP Error Code ${status}` : (attempt.error ?? 'No response'),
     status: attempt.delivered ? 'HttpSuccess' : status === null ? 'Failed' : 'HttpError',

@@ -4,10 +4,11 @@ import { guardedRoutes } from '../../http/guarded-routes.js';
 import type { EngineContext } from '../../engine/context.js';
 import { createMerchant, listMerchants, updateMerchant, type StoreSettings } from '../../engine/merchants.js';
 import { invalidField } from '../../errors.js';
+import { findCurrency } from '../../fixtures.js';
 import type { AppState } from '../../http/context.js';
 import { validatedAsIs } from '../../http/validate.js';
 import { authorizedStore, principalOf, requireUnscoped } from './auth.js';
-import { rawBody } from './invoices.js';
+import { rawBody } from './http.js';
 import { visibleStores } from './permissions.js';
 import { presentStore } from './presenters/store.js';
 import { speedOfPolicy } from './statuses.js';
@@ -23,6 +24,9 @@ interface StoreBody {
 }
 
 function settingsOf(body: StoreBody): StoreSettings {
+  if (body.defaultCurrency && !findCurrency(body.defaultCurrency)) {
+    throw invalidField('request', 'defaultCurrency', `${body.defaultCurrency} is not a supported currency`);
+  }
   const speed = body.speedPolicy ? speedOfPolicy(body.speedPolicy) : undefined;
   return {
     ...(body.website !== undefined ? { website: body.website } : {}),

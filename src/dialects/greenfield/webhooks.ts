@@ -11,9 +11,11 @@ import { presentMetadata } from './presenters/invoice.js';
 import { presentPayment } from './presenters/payment-methods.js';
 import { EMULATED_VERSION } from './server.js';
 import { STATUS } from './statuses.js';
+import { acceptedSats } from '../../domain/money.js';
+import { unixSeconds } from './presenters/time.js';
 
 /** BTCPay's invoice webhook event types (WebhookEventType). */
-export const INVOICE_EVENT_TYPES = [
+const INVOICE_EVENT_TYPES = [
   'InvoiceCreated',
   'InvoiceReceivedPayment',
   'InvoicePaymentSettled',
@@ -32,7 +34,6 @@ interface GreenfieldEvent {
   fields: Record<string, unknown>;
 }
 
-const seconds = (ms: number) => Math.floor(ms / 1000);
 
 function paymentFields(event: Extract<DomainEvent, { payment: unknown }>) {
   return {
@@ -53,8 +54,13 @@ export function greenfieldEvents(event: DomainEvent): GreenfieldEvent[] {
   switch (event.type) {
     case 'invoice-created':
       return [{ type: 'InvoiceCreated', invoice, fields: {} }];
-    case 'payment-received':
-      return [{ type: 'InvoiceReceivedPayment', invoice, fields: paymentFields(event) }];
+    case 'payment-received': {
+      const received: GreenfieldEvent[] = [{ type: 'InvoiceReceivedPayment', invoice, fields: paymentFields(event) }];
+      // The invoice as it was before this payment: did this one complete it after it expired?
+      const required = acceptedSats(invoice.subtotal_sats + invoice.miner_fee_sats, invoice.payment_tolerance);
+      const completes = invoice.amount_paid_sats < required && invoice.amount_paid_sats + event.payment.amount_sats >= required;
+      return event.late && completes ? [...received, { type: 'InvoicePaidAfterExpiration', invoice, fields: {} }] : received;
+    }
     case 'payment-settled':
       return [{ type: 'InvoicePaymentSettled', invoice, fields: paymentFields(event) }];
     case 'invoice-changed': {
@@ -63,10 +69,7 @@ export function greenfieldEvents(event: DomainEvent): GreenfieldEvent[] {
       const to = STATUS[step.to];
       const marked = step.exception === 'marked';
       const overPaid = step.exception === 'paidOver';
-      if (from === to) {
-        const paidLate = step.to === 'expired' && step.exception === 'paidLate' && invoice.amount_paid_sats >= invoice.subtotal_sats + invoice.miner_fee_sats;
-        return paidLate ? [{ type: 'InvoicePaidAfterExpiration', invoice, fields: {} }] : [];
-      }
+      if (from === to) return [];
       if (to === 'Processing') return [{ type: 'InvoiceProcessing', invoice, fields: { overPaid } }];
       if (to === 'Settled') {
         const settled: GreenfieldEvent = { type: 'InvoiceSettled', invoice, fields: { manuallyMarked: marked, overPaid } };
@@ -95,7 +98,10 @@ function subscribed(subscription: WebhookSubscription, type: string): boolean {
  * send time). One webhook's deliveries go out in order, one at a time, as BTCPay sends them.
  */
 export const greenfieldSubscriber: EventSubscriber = {
-  listensTo: async (ctx) => (await activeSubscriptions(ctx.db, ctx, GREENFIELD)).length > 0,
+  listensTo: async (ctx, type) => {
+    const subscriptions = await activeSubscriptions(ctx.db, ctx, GREENFIELD);
+    return type === 'invoice-created' ? subscriptions.some((s) => subscribed(s, 'InvoiceCreated')) : subscriptions.length > 0;
+  },
   queue: queueStoreWebhooks,
 };
 
@@ -119,7 +125,7 @@ async function queueStoreWebhooks(db: Db, ctx: EngineContext, events: DomainEven
         payload: {
           ...event.fields,
           type: event.type,
-          timestamp: seconds(at),
+          timestamp: unixSeconds(at),
           storeId: event.invoice.merchant_id,
           invoiceId: event.invoice.id,
           metadata: presentMetadata(event.invoice),
@@ -136,7 +142,7 @@ export function attemptDeliveryId(deliveryId: string, attempt: number): string {
 }
 
 /** The body of a delivery's next attempt: the event's own fields, then the delivery's, as BTCPay writes them (indented). */
-export function greenfieldBody(delivery: Delivery, attempt: number): string {
+function greenfieldBody(delivery: Delivery, attempt: number): string {
   const { type, timestamp, storeId, invoiceId, metadata, ...own } = delivery.payload ?? {};
   const original = delivery.original_delivery_id ?? delivery.id;
   return JSON.stringify(

@@ -3,8 +3,8 @@ import { apply } from '../../../domain/lifecycle.js';
 import { Decimal } from '../../../domain/money.js';
 import type { Invoice } from '../../../engine/invoices.js';
 import { ADDITIONAL_STATUS, SPEED_POLICY, STATUS } from '../statuses.js';
+import { unixSeconds } from './time.js';
 
-const seconds = (ms: number) => Math.floor(ms / 1000);
 
 /** The statuses the merchant may mark the invoice with now, as the status table allows. */
 function markable(invoice: Invoice): string[] {
@@ -46,7 +46,7 @@ export function presentMetadata(invoice: Invoice): Record<string, unknown> {
 /** The one mapping from an engine invoice to Greenfield's InvoiceData: amounts as decimal strings, times in unix seconds. */
 export function presentInvoice(invoice: Invoice, publicUrl: string) {
   const monitoringMinutes = invoice.details.monitoringMinutes ?? 1440;
-  const monitoringTime = seconds(invoice.expiration_time + monitoringMinutes * 60_000);
+  const monitoringTime = unixSeconds(invoice.expiration_time + monitoringMinutes * 60_000);
   const expirationMinutes = (invoice.details.acceptanceWindow || DEFAULT_ACCEPTANCE_WINDOW_MS) / 60_000;
   return {
     id: invoice.id,
@@ -57,8 +57,8 @@ export function presentInvoice(invoice: Invoice, publicUrl: string) {
     checkoutLink: `${publicUrl}i/${invoice.id}`,
     status: STATUS[invoice.status],
     additionalStatus: invoice.exception_status ? ADDITIONAL_STATUS[invoice.exception_status] : 'None',
-    createdTime: seconds(invoice.invoice_time),
-    expirationTime: seconds(invoice.expiration_time),
+    createdTime: unixSeconds(invoice.invoice_time),
+    expirationTime: unixSeconds(invoice.expiration_time),
     monitoringTime,
     monitoringExpiration: monitoringTime,
     archived: invoice.archived,

@@ -1,11 +1,11 @@
 import { satsToBtc } from '../../../domain/money.js';
 import type { ChainTransaction, ChainView } from '../../../engine/chain.js';
 import type { Invoice } from '../../../engine/invoices.js';
+import { unixSeconds } from './time.js';
 
-const seconds = (ms: number) => Math.floor(ms / 1000);
 
 /** A payment's status: Invalid once double-spent, Settled once it reached the invoice's speed policy, else Processing. */
-export function paymentStatus(tx: ChainTransaction): 'Invalid' | 'Processing' | 'Settled' {
+function paymentStatus(tx: ChainTransaction): 'Invalid' | 'Processing' | 'Settled' {
   if (tx.double_spent_at !== null) return 'Invalid';
   return tx.settled_at !== null ? 'Settled' : 'Processing';
 }
@@ -14,7 +14,7 @@ export function paymentStatus(tx: ChainTransaction): 'Invalid' | 'Processing' | 
 export function presentPayment(tx: ChainTransaction) {
   return {
     id: `${tx.txid}-${tx.output_index}`,
-    receivedDate: seconds(tx.received_at),
+    receivedDate: unixSeconds(tx.received_at),
     value: satsToBtc(tx.amount_sats),
     fee: satsToBtc(tx.fee_sats),
     status: paymentStatus(tx),
