@@ -7,7 +7,7 @@ import { blocksToReach, doubleSpend, expireInvoice, payInvoice, type PaymentRequ
 import { seedRates } from './rates.js';
 import { conflict } from '../errors.js';
 import { completeRefund, failRefund, supplyRefundAddress } from './refunds.js';
-import { attemptsOf, listDeliveries, redeliver, repeatDelivery, type Delivery } from '../webhooks/outbox.js';
+import { attemptsOf, listDeliveries, redeliver } from '../webhooks/outbox.js';
 
 /**
  * The sandbox controls (HTTP, CLI, dashboard and the programmatic API all use these). Each one
@@ -71,13 +71,6 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks
       const delivery = await redeliver(ctx, deliveryId);
       webhooks.wake();
       return delivery;
-    },
-
-    /** A dialect's redelivery: a new delivery of the same event, sent now. */
-    async repeatDelivery(original: Delivery) {
-      const repeated = await repeatDelivery(ctx, original);
-      webhooks.wake();
-      return repeated;
     },
 
     /**

@@ -161,23 +161,28 @@ export async function recordDuplicate(ctx: EngineContext, delivery: Delivery, at
     .execute();
 }
 
-/** Sends a delivery again now, whatever became of it, with a fresh retry schedule. */
+/**
+ * Sends a delivery again now, whatever became of it, with a fresh retry schedule. A delivery to
+ * a subscription is repeated as a new delivery of the same event (its subscriber tells
+ * deliveries apart by id); one to an invoice's own URL is sent again as itself.
+ */
 export async function redeliver(ctx: EngineContext, id: string): Promise<Delivery> {
-  const delivery = await ctx.db
+  const found = await ctx.db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!found) throw notFound('request', `Webhook delivery ${id} not found`);
+  if (found.subscription_id !== null) return repeatDelivery(ctx, found);
+  return ctx.db
     .updateTable('webhook_deliveries')
     .set({ status: 'pending', attempts: 0, next_attempt_at: ctx.clock.now(), lease_until: null, delivered_at: null })
     .where('id', '=', id)
     .returningAll()
-    .executeTakeFirst();
-  if (!delivery) throw notFound('request', `Webhook delivery ${id} not found`);
-  return delivery;
+    .executeTakeFirstOrThrow();
 }
 
 /**
  * A new delivery that repeats another (a dialect's redelivery: a new id, the same event), due
  * now, with a fresh retry schedule. It names the first delivery of the event it repeats.
  */
-export async function repeatDelivery(ctx: EngineContext, original: Delivery): Promise<Delivery> {
+async function repeatDelivery(ctx: EngineContext, original: Delivery): Promise<Delivery> {
   const { seq: _seq, ...copy } = original;
   const now = ctx.clock.now();
   return ctx.db

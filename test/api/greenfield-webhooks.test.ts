@@ -180,6 +180,14 @@ describe('Greenfield store webhooks', () => {
     expect(again).to.include({ deliveryId: newId, originalDeliveryId: failed!.deliveryId, isRedelivery: true, type: 'InvoiceCreated', timestamp: failed!.timestamp });
     const log = (await gf('GET', `stores/${storeId}/webhooks/${hook.id}/deliveries`)).json as Json[];
     expect(log.map((d) => [d.id, d.status])).to.deep.equal([[newId, 'HttpSuccess'], [failed!.deliveryId, 'HttpError']]);
+
+    // The sandbox's redeliver (the dashboard's button) repeats a subscription's delivery the same way.
+    await emu.webhooks.redeliver(newId);
+    const [, , third] = await bodies(at);
+    expect(third).to.include({ originalDeliveryId: failed!.deliveryId, isRedelivery: true, type: 'InvoiceCreated' });
+    expect(third!.deliveryId).to.not.be.oneOf([failed!.deliveryId, newId]);
+    const ids = ((await gf('GET', `stores/${storeId}/webhooks/${hook.id}/deliveries`)).json as Json[]).map((d) => d.id);
+    expect(ids).to.deep.equal([third!.deliveryId, newId, failed!.deliveryId]);
   });
 
   it('sends a retry to the webhook as it is now: a new URL and secret, or nothing once disabled or deleted', async () => {

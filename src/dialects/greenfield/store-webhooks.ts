@@ -144,7 +144,7 @@ export function storeWebhooksRoutes(engine: EngineContext, sandbox: Sandbox, aut
 
   routes.post('/:webhookId/deliveries/:deliveryId/redeliver', async (ctx) => {
     const { delivery } = await attemptOf(ctx);
-    const repeated = await sandbox.repeatDelivery(delivery);
+    const repeated = await sandbox.redeliver(delivery.id);
     ctx.type = 'application/json';
     ctx.body = JSON.stringify(repeated.id);
   });
