@@ -23,11 +23,15 @@ Commands:
   pairing create --facade pos|merchant|payout [--require-auth] [--label L] [--merchant ID]
                                           create a pairing code for a client to claim
   pairing approve <code> [--merchant ID]  approve a client's pairing request
-  api-key --dialect greenfield [--merchant ID] [--permission P]... [--label L]
+  api-key --dialect greenfield|btpay [--merchant ID] [--permission P]... [--label L]
                                           create an API key of a dialect that uses them (default:
-                                          every store permission on the merchant's store)
+                                          greenfield: every store permission on the merchant's
+                                          store; btpay: read and write)
+  api-key revoke <key>                    revoke an API key of any dialect
   pay <invoiceId> [--amount BTC | --percent P] [--rbf]
-                                          pay an invoice from the simulated wallet (default: the amount due)
+                                          pay an invoice from the simulated wallet (default: the amount due);
+                                          any dialect's name for it works (INV-0001 for btpay's)
+  wire <invoiceId>                        a bank transfer paying a btpay invoice that takes wires arrived
   mine [n]                                mine n blocks (default 1)
   clock advance <duration>                move the virtual clock, e.g. 16m, 1h30m
   certs [--host NAME]... [--force]        create a local CA and a certificate for test.bitpay.com,
@@ -162,8 +166,15 @@ const COMMANDS: Record<string, Command> = {
     printToken(await sandboxRequest(flags, 'POST', path, flags.merchant ? { merchantId: flags.merchant } : {}));
   },
 
-  async 'api-key'(_args, flags) {
-    if (!flags.dialect) throw new UsageError('api-key needs --dialect (greenfield)');
+  async 'api-key'([action, apiKey], flags) {
+    if (action === 'revoke') {
+      if (!apiKey) throw new UsageError('api-key revoke needs the key');
+      await sandboxRequest(flags, 'DELETE', `sandbox/api-keys/${encodeURIComponent(apiKey)}`);
+      process.stdout.write(`revoked ${apiKey}\n`);
+      return;
+    }
+    if (action !== undefined) throw new UsageError(`api-key takes --dialect to create a key, or revoke <key> (not "${action}")`);
+    if (!flags.dialect) throw new UsageError('api-key needs --dialect (greenfield or btpay)');
     const key = await sandboxRequest(flags, 'POST', 'sandbox/api-keys', {
       dialect: flags.dialect,
       ...(flags.merchant ? { merchantId: flags.merchant } : {}),
@@ -189,6 +200,12 @@ const COMMANDS: Record<string, Command> = {
     process.stdout.write(
       `txid:    ${payment.txid}\namount:  ${payment.amountBtc} BTC to ${payment.address}\ninvoice: ${invoice.id} is ${invoice.status}${exception}, ${invoice.btcDue} BTC due\n`,
     );
+  },
+
+  async wire([invoiceId], flags) {
+    if (!invoiceId) throw new UsageError('wire needs the invoice id or number');
+    const invoice = await sandboxRequest(flags, 'POST', `sandbox/invoices/${encodeURIComponent(invoiceId)}/wire`, {});
+    process.stdout.write(`invoice: ${invoice.id} is ${invoice.status}: the wire was received\n`);
   },
 
   async mine([count = '1'], flags) {

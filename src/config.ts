@@ -36,6 +36,10 @@ export interface Config {
   webhookFaults: WebhookFaults;
   /** The dialects served (DIALECTS); null: all. Names are checked against the registry at start. */
   dialects: string[] | null;
+  /** How long a finalized line-item invoice (seed 001) locks its bitcoin amount (BTC_QUOTE_DEADLINE, minutes). */
+  btcQuoteDeadlineMs: number;
+  /** Requests per minute per API key on seed 001's API (BTPAY_RATE_LIMIT); 0: no limit. */
+  btpayRateLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +76,15 @@ function parsePort(value: string, name: string): number {
     throw new ConfigError(name, `must be an integer from 0 to 65535 (got "${value}")`);
   }
   return Number(value);
+}
+
+function parseWholeNumber(min: number, max: number) {
+  return (value: string, name: string): number => {
+    if (!/^\d{1,9}$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${value}")`);
+    }
+    return Number(value);
+  };
 }
 
 function parseNonEmpty(value: string, name: string): string {
@@ -166,6 +179,8 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   webhookHttpsOnly: { env: 'WEBHOOK_HTTPS_ONLY', key: 'webhookHttpsOnly', fallback: 'false', parse: parseBoolean },
   webhookFaults: { env: 'WEBHOOK_FAULTS', key: 'webhookFaults', fallback: '', parse: parseFaults },
   dialects: { env: 'DIALECTS', key: 'dialects', fallback: 'all', parse: parseDialects },
+  btcQuoteDeadlineMs: { env: 'BTC_QUOTE_DEADLINE', key: 'btcQuoteDeadlineMs', fallback: '15', parse: (v, n) => parseWholeNumber(1, 10_080)(v, n) * 60_000 },
+  btpayRateLimit: { env: 'BTPAY_RATE_LIMIT', key: 'btpayRateLimit', fallback: '0', parse: parseWholeNumber(0, 1_000_000) },
   logLevel: {
     env: 'LOG_LEVEL',
     key: 'logLevel',

@@ -14,7 +14,7 @@ import {
   presentSandboxTransaction,
 } from './http/sandbox/presenters.js';
 import { presentRefund } from './dialects/bitpay/presenters/refund.js';
-import { apiKeyDialect } from './dialects/registry.js';
+import { apiKeyDialect, resolveInvoiceName } from './dialects/registry.js';
 import type { Logger } from './logger.js';
 import { startServer } from './server.js';
 
@@ -47,6 +47,8 @@ export interface Emulator {
     pay(invoiceId: string, request?: PaymentRequest): Promise<Presented<typeof presentSandboxTransaction>>;
     mine(count?: number): Promise<Presented<typeof presentSandboxBlock>[]>;
     expire(invoiceId: string): Promise<void>;
+    /** A bank transfer paying a line-item invoice (seed 001, `payment_methods` with `wire`) in full arrived. */
+    receiveWire(invoiceId: string): Promise<void>;
     doubleSpend(txid: string): Promise<void>;
     reset(options?: { keepTokens?: boolean }): Promise<void>;
     /** The buyer gives a refund address (one of the simulated wallet's by default): the refund is pending. */
@@ -100,6 +102,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const { engine, sandbox } = server;
   const publicUrl = config.publicUrl ?? server.url;
+  /** Invoices are named as in any dialect (`INV-0001` for seed 001's). */
+  const named = (name: string) => resolveInvoiceName(engine, server.dialects, name);
   return {
     url: server.url,
     httpsUrl: server.httpsUrl,
@@ -110,15 +114,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       approvePairingCode: async (code, merchantId) => presentSandboxToken(await approvePairingCode(engine, code, merchantId)),
       tokens: async () => (await listTokens(engine.db)).map(presentSandboxToken),
       async invoice(id) {
-        const { invoice, events, chain, refunds } = await sandbox.invoiceDetails(id);
+        const { invoice, events, chain, refunds } = await sandbox.invoiceDetails(await named(id));
         return presentSandboxInvoice(invoice, events, chain, refunds, publicUrl, engine.clock.now());
       },
       async pay(invoiceId, request = {}) {
-        const { transaction } = await sandbox.pay(invoiceId, request);
+        const { transaction } = await sandbox.pay(await named(invoiceId), request);
         return presentSandboxTransaction(transaction, (await tip(engine.db)).height);
       },
       mine: async (count = 1) => (await sandbox.mine(count)).map(presentSandboxBlock),
-      expire: async (invoiceId) => void (await sandbox.expire(invoiceId)),
+      expire: async (invoiceId) => void (await sandbox.expire(await named(invoiceId))),
+      receiveWire: async (invoiceId) => void (await sandbox.receiveWire(await named(invoiceId))),
       doubleSpend: async (txid) => void (await sandbox.doubleSpend(txid)),
       reset: (resetOptions) => sandbox.reset(resetOptions),
       refundAddress: async (refundId, address) => presentRefund(await sandbox.refundAddress(refundId, address)),

@@ -1,9 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ApiKeysTable } from './tables/api-keys.js';
+import type { BillsTable } from './tables/bills.js';
 import type { BlocksTable, ChainTransactionsTable, VirtualClockTable } from './tables/chain.js';
 import type { InvoiceEventsTable } from './tables/invoice-events.js';
 import type { InvoicesTable } from './tables/invoices.js';
 import type { MerchantsTable } from './tables/merchants.js';
+import type { PaymentLinksTable, ReleasedAddressesTable } from './tables/payment-links.js';
 import type { RatesTable } from './tables/rates.js';
 import type { RefundsTable } from './tables/refunds.js';
 import type { TokensTable } from './tables/tokens.js';
@@ -24,6 +26,9 @@ export interface Database {
   webhook_attempts: WebhookAttemptsTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
   refunds: RefundsTable;
+  bills: BillsTable;
+  payment_links: PaymentLinksTable;
+  released_addresses: ReleasedAddressesTable;
 }
 
 /** A database handle or an open transaction: repositories accept either. */

@@ -31,5 +31,9 @@ export interface Dialect {
   /** The look and words of the checkout page of the invoices made through this dialect. */
   checkoutFlavour?: CheckoutFlavour;
   /** `POST /sandbox/api-keys {dialect}`: a key of this dialect (dialects with API keys). */
+  /** Whether its invoices take receive addresses given back by cancelled ones (seed 001's pool). */
+  reusesAddresses?: boolean;
+  /** The engine invoice a name of this dialect's stands for (e.g. `INV-0001`), null when it is not one of its names; for the sandbox API and CLI. */
+  invoiceIdOf?(engine: EngineContext, name: string): Promise<string | null>;
   sandboxApiKey?(engine: EngineContext, request: { merchantId?: unknown; permissions?: unknown; label?: unknown }): Promise<Record<string, unknown>>;
 }

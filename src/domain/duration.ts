@@ -15,3 +15,6 @@ export function parseDuration(text: string): number | null {
   const ms = Math.round(total);
   return Number.isSafeInteger(ms) ? ms : null;
 }
+
+/** Whole unix seconds, as several dialects write times. */
+export const unixSeconds = (ms: number): number => Math.floor(ms / 1000);

@@ -49,3 +49,18 @@ export async function revokeApiKey(ctx: EngineContext, dialect: string, key: str
     .executeTakeFirst();
   if (revoked.numUpdatedRows === 0n) throw new EngineError('not-found', 'The API key was not found', { subject: 'credential', reason: 'apikey-not-found' });
 }
+
+/** Every key, newest first (the sandbox and dashboard see all of them, live and revoked). */
+export async function listApiKeys(db: Db, filter: { dialect?: string | undefined; merchantId?: string | undefined } = {}): Promise<ApiKey[]> {
+  let query = db.selectFrom('api_keys').selectAll();
+  if (filter.dialect) query = query.where('dialect', '=', filter.dialect);
+  if (filter.merchantId) query = query.where('merchant_id', '=', filter.merchantId);
+  return query.orderBy('seq', 'desc').limit(500).execute();
+}
+
+/** Revokes a live key of whatever dialect (the sandbox's revoke); unknown or revoked keys are not found. */
+export async function revokeAnyApiKey(ctx: EngineContext, key: string): Promise<ApiKey> {
+  const revoked = await ctx.db.updateTable('api_keys').set({ revoked_at: ctx.clock.now() }).where('key', '=', key).where('revoked_at', 'is', null).returningAll().executeTakeFirst();
+  if (!revoked) throw new EngineError('not-found', `API key ${key} was not found, or was revoked already`, { subject: 'request', reason: 'apikey-not-found' });
+  return revoked;
+}

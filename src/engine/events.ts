@@ -1,5 +1,6 @@
 import type { Db } from '../db/schema.js';
 import type { Step } from '../domain/lifecycle.js';
+import type { Bill } from './bills.js';
 import type { ChainTransaction } from './chain.js';
 import type { EngineContext } from './context.js';
 import type { Invoice } from './invoices.js';
@@ -25,7 +26,12 @@ export type DomainEvent =
   /** The merchant asked to be notified of the refund's current status again. */
   | { type: 'refund-notification-requested'; invoice: Invoice; refund: Refund }
   /** A refund of the invoice was sent to the buyer. */
-  | { type: 'invoice-refunded'; invoice: Invoice; refund: Refund };
+  | { type: 'invoice-refunded'; invoice: Invoice; refund: Refund }
+  /** A bill was drafted, or cancelled while a draft (an issued bill's changes are its invoice's). */
+  | { type: 'bill-changed'; bill: Bill; change: 'created' | 'cancelled' };
+
+/** The events about an invoice. */
+export type InvoiceEvent = Exclude<DomainEvent, { type: 'bill-changed' }>;
 
 export type DomainEventType = DomainEvent['type'];
 

@@ -1,5 +1,5 @@
-import { sql, type Insertable, type Selectable } from 'kysely';
-import type { Db } from '../db/schema.js';
+import { sql, type Insertable, type Selectable, type Transaction } from 'kysely';
+import type { Database, Db } from '../db/schema.js';
 import { toJson } from '../db/json.js';
 import type { InvoicesTable } from '../db/tables/invoices.js';
 import { base58Text } from '../domain/ids.js';
@@ -43,6 +43,8 @@ export interface NewInvoice {
   expiryWindowMs?: number;
   /** Percent of the total that may be missing and still count as paid in full (decimal string); 0 when absent. */
   paymentTolerance?: string;
+  /** false: the buyer pays the price alone, with no network cost added (BitPay's miner fee); true when absent. */
+  networkCost?: boolean;
   redirect: { url?: string; closeUrl?: string; automatic: boolean };
   notification: { url?: string; full: boolean; extended: boolean };
 }
@@ -85,9 +87,20 @@ async function priceInBitcoin(ctx: EngineContext, request: NewInvoice) {
 
 /** A new invoice with its own address, amounts locked at the current rate. */
 export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator, request: NewInvoice): Promise<Invoice> {
+  const row = await newInvoiceRow(ctx, creator, request, () => ctx.addresses.next());
+  return ctx.invoiceInserts.submit(row);
+}
+
+/** The row of a new invoice, priced now, at the address `address` hands out (after every check has passed). */
+export async function newInvoiceRow(
+  ctx: EngineContext,
+  creator: InvoiceCreator,
+  request: NewInvoice,
+  address: () => Promise<{ index: number; address: string }>,
+): Promise<Insertable<InvoicesTable>> {
   const { rate, lockedRatesJson } = await priceInBitcoin(ctx, request);
   const { satoshisPerByte, sweepTransactionBytes } = fixtures.bitcoin;
-  const amounts = invoiceAmounts(request.price, rate, satoshisPerByte * sweepTransactionBytes);
+  const amounts = invoiceAmounts(request.price, rate, request.networkCost === false ? 0 : satoshisPerByte * sweepTransactionBytes);
   const window = request.expiryWindowMs || DEFAULT_ACCEPTANCE_WINDOW_MS;
   const details: InvoiceDetails = { ...request.details, acceptanceWindow: window };
   if (!details.merchantName) details.merchantName = creator.merchantName;
@@ -95,8 +108,8 @@ export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator,
   const now = ctx.clock.now();
   const { notification, redirect } = request;
 
-  const { index, address } = await ctx.addresses.next();
-  const row: Insertable<InvoicesTable> = {
+  const receive = await address();
+  return {
     id: base58Text(ctx.random, 22),
     merchant_id: creator.merchantId,
     dialect: creator.dialect,
@@ -115,8 +128,8 @@ export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator,
     subtotal_sats: amounts.subtotalSats,
     miner_fee_sats: amounts.minerFeeSats,
     sats_per_byte: satoshisPerByte,
-    address,
-    derivation_index: index,
+    address: receive.address,
+    derivation_index: receive.index,
     transaction_speed: request.speed ?? creator.transactionSpeed,
     ...(request.paymentTolerance ? { payment_tolerance: request.paymentTolerance } : {}),
     full_notifications: notification.full,
@@ -132,7 +145,6 @@ export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator,
     expiration_time: now + window,
     due_at: now + window + 1,
   };
-  return ctx.invoiceInserts.submit(row);
 }
 
 /**
@@ -142,11 +154,14 @@ export async function createInvoice(ctx: EngineContext, creator: InvoiceCreator,
  */
 export async function insertInvoices(ctx: EngineContext, rows: Insertable<InvoicesTable>[]): Promise<Invoice[]> {
   if (!(await anyoneListensTo(ctx, 'invoice-created'))) return insertInvoiceRows(ctx.db, rows);
-  return ctx.db.transaction().execute(async (trx) => {
-    const invoices = await insertInvoiceRows(trx, rows);
-    await publish(trx, ctx, invoices.map((invoice) => ({ type: 'invoice-created' as const, invoice })), ctx.clock.now());
-    return invoices;
-  });
+  return ctx.db.transaction().execute((trx) => insertInvoicesIn(trx, ctx, rows));
+}
+
+/** Writes new invoices and their first events, and publishes their creation, in the caller's transaction. */
+export async function insertInvoicesIn(trx: Transaction<Database>, ctx: EngineContext, rows: Insertable<InvoicesTable>[]): Promise<Invoice[]> {
+  const invoices = await insertInvoiceRows(trx, rows);
+  await publish(trx, ctx, invoices.map((invoice) => ({ type: 'invoice-created' as const, invoice })), ctx.clock.now());
+  return invoices;
 }
 
 async function insertInvoiceRows(db: Db, rows: Insertable<InvoicesTable>[]): Promise<Invoice[]> {
@@ -349,26 +364,29 @@ export function hasBuyerContact(invoice: Invoice): boolean {
  * else is refused. The status table decides.
  */
 export async function cancelInvoice(ctx: EngineContext, invoice: Invoice, force: boolean): Promise<Invoice> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const current = await trx.selectFrom('invoices').selectAll().where('id', '=', invoice.id).forUpdate().executeTakeFirstOrThrow();
-    const partlyPaid = current.amount_paid_sats > 0;
-    const outcome = current.is_cancelled ? 'refused' : command(current, { type: partlyPaid ? 'cancelPartial' : 'cancelUnpaid' });
-    if (outcome === 'refused') {
-      throw conflict('invoice', 'cancel-refused', `Invalid invoice state for cancel: the invoice is ${current.is_cancelled ? 'already cancelled' : current.status}`);
-    }
-    if (partlyPaid && !hasBuyerContact(current) && !force) {
-      throw conflict('invoice', 'contact-missing', 'Invoice is missing email or SMS: a partly paid invoice needs buyer contact to be cancelled, or forceCancel');
-    }
-    const now = ctx.clock.now();
-    const cancelled = await trx
-      .updateTable('invoices')
-      .set({ status: outcome.state.status, exception_status: outcome.state.exception, is_cancelled: true, due_at: null })
-      .where('id', '=', current.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordSteps(trx, ctx, [{ invoice: cancelled, steps: outcome.steps, detail: { cancelled: true, force } }], now);
-    return cancelled;
-  });
+  return ctx.db.transaction().execute((trx) => cancelInvoiceIn(trx, ctx, invoice.id, force));
+}
+
+/** `cancelInvoice` in the caller's transaction. */
+export async function cancelInvoiceIn(trx: Transaction<Database>, ctx: EngineContext, invoiceId: string, force: boolean): Promise<Invoice> {
+  const current = await trx.selectFrom('invoices').selectAll().where('id', '=', invoiceId).forUpdate().executeTakeFirstOrThrow();
+  const partlyPaid = current.amount_paid_sats > 0;
+  const outcome = current.is_cancelled ? 'refused' : command(current, { type: partlyPaid ? 'cancelPartial' : 'cancelUnpaid' });
+  if (outcome === 'refused') {
+    throw conflict('invoice', 'cancel-refused', `Invalid invoice state for cancel: the invoice is ${current.is_cancelled ? 'already cancelled' : current.status}`);
+  }
+  if (partlyPaid && !hasBuyerContact(current) && !force) {
+    throw conflict('invoice', 'contact-missing', 'Invoice is missing email or SMS: a partly paid invoice needs buyer contact to be cancelled, or forceCancel');
+  }
+  const now = ctx.clock.now();
+  const cancelled = await trx
+    .updateTable('invoices')
+    .set({ status: outcome.state.status, exception_status: outcome.state.exception, is_cancelled: true, due_at: null })
+    .where('id', '=', current.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordSteps(trx, ctx, [{ invoice: cancelled, steps: outcome.steps, detail: { cancelled: true, force } }], now);
+  return cancelled;
 }
 
 /** By its resource token (the `token` field of the invoice JSON). */
@@ -428,18 +446,21 @@ export async function describeInvoice(ctx: EngineContext, merchantId: string, id
  * The status table says from which statuses; a refusal is a conflict.
  */
 export async function markInvoice(ctx: EngineContext, merchantId: string, id: string, mark: 'complete' | 'invalid'): Promise<Invoice> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const current = await trx.selectFrom('invoices').selectAll().where('id', '=', id).where('merchant_id', '=', merchantId).forUpdate().executeTakeFirst();
-    if (!current) throw notFound('invoice', `Invoice ${id} not found`);
-    const outcome = command(current, { type: mark === 'complete' ? 'markComplete' : 'markInvalid' });
-    if (outcome === 'refused') throw conflict('invoice', 'mark-refused', `Invoice ${id} is ${current.status} and cannot be marked ${mark}`);
-    const marked = await trx
-      .updateTable('invoices')
-      .set({ status: outcome.state.status, exception_status: outcome.state.exception, due_at: null })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordSteps(trx, ctx, [{ invoice: marked, steps: outcome.steps, detail: { marked: mark } }], ctx.clock.now());
-    return marked;
-  });
+  return ctx.db.transaction().execute((trx) => markInvoiceIn(trx, ctx, merchantId, id, mark));
+}
+
+/** `markInvoice` in the caller's transaction. */
+export async function markInvoiceIn(trx: Transaction<Database>, ctx: EngineContext, merchantId: string, id: string, mark: 'complete' | 'invalid'): Promise<Invoice> {
+  const current = await trx.selectFrom('invoices').selectAll().where('id', '=', id).where('merchant_id', '=', merchantId).forUpdate().executeTakeFirst();
+  if (!current) throw notFound('invoice', `Invoice ${id} not found`);
+  const outcome = command(current, { type: mark === 'complete' ? 'markComplete' : 'markInvalid' });
+  if (outcome === 'refused') throw conflict('invoice', 'mark-refused', `Invoice ${id} is ${current.status} and cannot be marked ${mark}`);
+  const marked = await trx
+    .updateTable('invoices')
+    .set({ status: outcome.state.status, exception_status: outcome.state.exception, due_at: null })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordSteps(trx, ctx, [{ invoice: marked, steps: outcome.steps, detail: { marked: mark } }], ctx.clock.now());
+  return marked;
 }

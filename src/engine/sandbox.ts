@@ -2,6 +2,7 @@ import type { Scheduler } from '../scheduler/scheduler.js';
 import { chainViewOf, ensureGenesis, lockChain, mineBlocks, type Block } from './chain.js';
 import type { EngineContext } from './context.js';
 import { findInvoice, getInvoice, invoiceEvents, type Invoice } from './invoices.js';
+import { receiveWire } from './bills.js';
 import { ensureDefaultMerchant } from './merchants.js';
 import { blocksToReach, doubleSpend, expireInvoice, payInvoice, type PaymentRequest } from './payments.js';
 import { seedRates } from './rates.js';
@@ -31,6 +32,8 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks
     refundAddress: (refundId: string, address?: unknown) => supplyRefundAddress(ctx, refundId, address).then(thenTick),
     completeRefund: (refundId: string) => completeRefund(ctx, refundId).then(thenTick),
     failRefund: (refundId: string) => failRefund(ctx, refundId).then(thenTick),
+    /** A bank transfer paying the invoice's bill in full arrived. */
+    receiveWire: (invoiceId: string) => receiveWire(ctx, { invoiceId }).then((view) => thenTick(view.invoice as Invoice)),
 
     /** An invoice of any merchant with what the sandbox shows about it. */
     async invoiceDetails(invoiceId: string) {
@@ -84,6 +87,9 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks
         await trx.deleteFrom('webhook_attempts').execute();
         await trx.deleteFrom('webhook_deliveries').execute();
         await trx.deleteFrom('invoice_events').execute();
+        await trx.deleteFrom('bills').execute();
+        await trx.deleteFrom('payment_links').execute();
+        await trx.deleteFrom('released_addresses').execute();
         await trx.deleteFrom('chain_transactions').execute();
         await trx.deleteFrom('invoices').execute();
         await trx.deleteFrom('blocks').execute();

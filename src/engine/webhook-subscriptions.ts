@@ -18,6 +18,8 @@ export interface SubscriptionSettings {
   automaticRedelivery: boolean;
   /** null: every event */
   events: string[] | null;
+  /** The merchant's own words for it, where the dialect has them. */
+  description?: string | null;
 }
 
 const notFound = (id: string) => new EngineError('not-found', `Webhook ${id} not found`, { subject: 'request', reason: 'webhook-not-found' });
@@ -35,6 +37,7 @@ export async function createSubscription(ctx: EngineContext, dialect: string, me
       automatic_redelivery: settings.automaticRedelivery,
       events: settings.events === null ? null : toJson(settings.events),
       created_at: ctx.clock.now(),
+      description: settings.description ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

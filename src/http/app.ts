@@ -14,6 +14,7 @@ import { refuseUnacceptableBody, refuseUnstorableUrl } from './validate.js';
 import { checkoutRoutes } from './web/checkout.js';
 import { dashboardRoutes } from './web/dashboard.js';
 import { modalScriptRoutes } from './web/modal.js';
+import { paymentLinkRoutes } from './web/payment-link.js';
 import { EngineError } from '../errors.js';
 import { systemRandom } from '../domain/ids.js';
 
@@ -114,7 +115,8 @@ export function createApp({ engine, sandbox, publicUrl, dialects, shapes }: AppD
     ...dialects.flatMap((dialect) => dialect.routes({ engine, sandbox, publicUrl, sandboxKey })),
     sandboxRoutes(engine, sandbox, sandboxKey, dialects),
     checkoutRoutes(engine, sandbox, sandboxKey, dialects),
-    dashboardRoutes(engine, sandbox, sandboxKey),
+    paymentLinkRoutes(engine, dialects),
+    dashboardRoutes(engine, sandbox, sandboxKey, dialects),
     modalScriptRoutes(),
   ]) {
     root.use(router.routes());

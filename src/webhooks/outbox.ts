@@ -13,9 +13,11 @@ export type Attempt = Selectable<WebhookAttemptsTable>;
 /** A webhook a dialect's subscriber wants sent. */
 export interface NewDelivery {
   dialect: string;
-  invoiceId: string;
+  /** null: about a bill that has no invoice yet (billId) */
+  invoiceId: string | null;
+  billId?: string;
   refundId?: string;
-  /** Deliveries of one stream go out in order (default: the invoice's). */
+  /** Deliveries of one stream go out in order (default: the invoice's, else the bill's). */
   stream?: string;
   url: string;
   event: { code: number | null; name: string };
@@ -41,8 +43,9 @@ export async function queueDeliveries(db: Db, ctx: EngineContext, deliveries: Ne
     dialect: d.dialect,
     kind: d.refundId ? ('refund' as const) : ('invoice' as const),
     invoice_id: d.invoiceId,
+    bill_id: d.billId ?? null,
     refund_id: d.refundId ?? null,
-    stream: d.stream ?? d.invoiceId,
+    stream: d.stream ?? d.invoiceId ?? d.billId ?? 'bills',
     url: d.url,
     event_code: d.event.code,
     event_name: d.event.name,

@@ -80,7 +80,32 @@ describe('bitpay-emulator command', () => {
         expect(apiKey.stdout).to.match(/permissions: btcpay\.store\.canmodifystoresettings:\w+/);
         const wrongDialect = await runCli(['api-key', '--dialect', 'bitpay', '--url', url]);
         expect(wrongDialect.code).to.equal(1);
-        expect(wrongDialect.stderr).to.match(/dialect must be one of the served dialects with API keys: greenfield/);
+        expect(wrongDialect.stderr).to.match(/dialect must be one of the served dialects with API keys: greenfield, btpay/);
+
+        const btpayKey = await runCli(['api-key', '--dialect', 'btpay', '--label', 'shop', '--url', url]);
+        expect(btpayKey.code, btpayKey.stderr).to.equal(0);
+        const [, bearer] = /api key: +([0-9a-f]{40})/.exec(btpayKey.stdout)!;
+        expect(btpayKey.stdout).to.match(/permissions: read\n +write/);
+        const btpayApi = (method: string, path: string, body?: unknown) =>
+          fetch(`${url}api/v1/${path}`, { method, headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+        const draft = (await (await btpayApi('POST', 'invoices', { lines: [{ description: 'Desk', quantity: 1, unit_price: 300 }], payment_methods: ['onchain_btc', 'wire'] })).json()) as Record<string, string>;
+        const wireInDraft = await runCli(['wire', draft.invoice_number as string, '--url', url]);
+        expect(wireInDraft.code).to.equal(1);
+        expect(wireInDraft.stderr).to.match(/draft: finalize it first/);
+        await btpayApi('POST', `invoices/${draft.ref}/finalize`);
+        const paid = await runCli(['pay', draft.invoice_number as string, '--percent', '50', '--url', url]);
+        expect(paid.code, paid.stderr).to.equal(0);
+        expect(paid.stdout).to.match(/invoice: \w+ is new \(paidPartial\)/);
+        const wired = await runCli(['wire', draft.ref as string, '--url', url]);
+        expect(wired.code, wired.stderr).to.equal(0);
+        expect(wired.stdout).to.match(/is complete: the wire was received/);
+        expect(((await (await btpayApi('GET', `invoices/${draft.ref}`)).json()) as Record<string, string>).status).to.equal('confirmed');
+        const revoked = await runCli(['api-key', 'revoke', bearer as string, '--url', url]);
+        expect(revoked.code, revoked.stderr).to.equal(0);
+        expect((await btpayApi('GET', 'invoices')).status).to.equal(401);
+        const again = await runCli(['api-key', 'revoke', bearer as string, '--url', url]);
+        expect(again.code).to.equal(1);
+        expect(again.stderr).to.match(/was not found, or was revoked already/);
 
         await server.stop();
         server = startCliServer([], env);

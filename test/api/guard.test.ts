@@ -19,7 +19,7 @@ const OPEN_ROUTES = new Set(['GET /dashboard/login', 'POST /dashboard/login', 'P
 function guardedRoutes(): { method: string; path: string }[] {
   const engine = { config: { sandboxToken: TOKEN } } as unknown as EngineContext;
   const key = createSandboxKey(TOKEN, null);
-  const routers: Router[] = [sandboxRoutes(engine, {} as Sandbox, key, DIALECTS), cheatModeRoutes({} as Sandbox, key), dashboardRoutes(engine, {} as Sandbox, key)] as unknown as Router[];
+  const routers: Router[] = [sandboxRoutes(engine, {} as Sandbox, key, DIALECTS), cheatModeRoutes({} as Sandbox, key), dashboardRoutes(engine, {} as Sandbox, key, DIALECTS)] as unknown as Router[];
   const routes = routers.flatMap((router) =>
     router.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((method) => ({ method, path: String(layer.path).replace(/:\w+/g, 'x') }))),
   );

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { apiRequest, type ApiResponse } from './api.js';
 import { expect } from 'chai';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -69,31 +70,9 @@ export function expectSeed000(name: string, value: unknown): void {
   expect(validate(value), `seed 000 ${name}: ${JSON.stringify(validate.errors)}`).to.equal(true);
 }
 
-export interface GreenfieldResponse {
-  status: number;
-  json: any;
-  text: string;
-  headers: Headers;
-}
+export type GreenfieldResponse = ApiResponse;
 
 /** A Greenfield call with `Authorization: token <key>` (or other headers), answering status and JSON. */
-export async function greenfield(base: string, method: string, path: string, options: { key?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<GreenfieldResponse> {
-  const response = await fetch(`${base}api/v1/${path}`, {
-    method,
-    headers: {
-      accept: 'application/json',
-      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(options.key ? { authorization: `token ${options.key}` } : {}),
-      ...options.headers,
-    },
-    ...(options.body !== undefined ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) } : {}),
-  });
-  const text = await response.text();
-  let json: unknown = null;
-  try {
-    json = text === '' ? null : JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json, text, headers: response.headers };
+export function greenfield(base: string, method: string, path: string, options: { key?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<GreenfieldResponse> {
+  return apiRequest(base, method, path, options.key ? `token ${options.key}` : undefined, options);
 }

@@ -16,4 +16,5 @@ export interface WebhookSubscriptionsTable {
   /** The dialect's event names; null: every event. */
   events: Json<string[]> | null;
   created_at: number;
+  description: string | null;
 }

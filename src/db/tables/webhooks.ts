@@ -9,7 +9,9 @@ export interface WebhookDeliveriesTable {
   /** The dialect whose webhook format renders, signs and retries this delivery. */
   dialect: string;
   kind: 'invoice' | 'refund';
-  invoice_id: string;
+  /** null for a bill's webhooks from before it had an invoice */
+  invoice_id: string | null;
+  bill_id: string | null;
   refund_id: string | null;
   stream: string;
   url: string;

@@ -30,6 +30,7 @@ function delivery(invoice: Invoice, event: WebhookEvent, extended: boolean, refu
 
 /** The IPNs BitPay sends for an event (BITPAY-WIRE §5): none, or one. */
 function ipnsFor(event: DomainEvent): NewDelivery[] {
+  if (event.type === 'bill-changed') return [];
   const { invoice } = event;
   switch (event.type) {
     case 'invoice-changed': {
@@ -56,7 +57,7 @@ function ipnsFor(event: DomainEvent): NewDelivery[] {
 }
 
 /** The events no IPN tells of. */
-const SILENT: ReadonlySet<DomainEventType> = new Set(['invoice-created', 'payment-received', 'payment-settled']);
+const SILENT: ReadonlySet<DomainEventType> = new Set(['invoice-created', 'payment-received', 'payment-settled', 'bill-changed']);
 
 export const bitpaySubscriber: EventSubscriber = {
   listensTo: async (_ctx, type) => !SILENT.has(type),
@@ -69,7 +70,7 @@ export const bitpaySubscriber: EventSubscriber = {
  * token. The batch's invoices, refunds and payments are read in a few queries.
  */
 async function render(ctx: EngineContext, deliveries: Delivery[], publicUrl: string): Promise<Map<string, string>> {
-  const invoiceIds = [...new Set(deliveries.map((d) => d.invoice_id))];
+  const invoiceIds = [...new Set(deliveries.flatMap((d) => (d.invoice_id === null ? [] : [d.invoice_id])))];
   const refundIds = deliveries.flatMap((d) => (d.refund_id === null ? [] : [d.refund_id]));
   const [invoices, refunds, chain] = await Promise.all([
     ctx.db.selectFrom('invoices').selectAll().where('id', 'in', invoiceIds).execute(),
@@ -86,7 +87,7 @@ async function render(ctx: EngineContext, deliveries: Delivery[], publicUrl: str
   );
   const bodies = new Map<string, string>();
   for (const d of deliveries) {
-    const data = d.refund_id !== null ? refundData.get(d.refund_id) : invoiceData.get(d.invoice_id);
+    const data = d.refund_id !== null ? refundData.get(d.refund_id) : d.invoice_id !== null ? invoiceData.get(d.invoice_id) : undefined;
     if (data) bodies.set(d.id, webhookBody({ code: d.event_code as number, name: d.event_name }, data, d.extended));
   }
   return bodies;

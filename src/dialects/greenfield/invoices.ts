@@ -12,7 +12,7 @@ import { describedBy, newInvoiceOf, type CreateInvoiceBody } from './invoice-req
 import { presentInvoice } from './presenters/invoice.js';
 import { presentPaymentMethods } from './presenters/payment-methods.js';
 import { emptyOk, rawBody } from './http.js';
-import { queryBoolean, queryInteger, queryValues, onlyQueryParams } from './query.js';
+import { queryBoolean, queryInteger, queryValues, onlyQueryParams } from '../../http/query.js';
 import { engineStatuses, GREENFIELD_STATUSES, isBitcoinMethod, type GreenfieldStatus } from './statuses.js';
 
 const MAX_TAKE = 1000;

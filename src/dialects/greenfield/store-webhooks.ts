@@ -19,9 +19,9 @@ import { isHttpUrl, validatedAsIs } from '../../http/validate.js';
 import { attemptsOf, listDeliveries, type Attempt, type Delivery } from '../../webhooks/outbox.js';
 import { authorizedStore, GREENFIELD } from './auth.js';
 import { emptyOk, rawBody } from './http.js';
-import { queryInteger, onlyQueryParams } from './query.js';
+import { queryInteger, onlyQueryParams } from '../../http/query.js';
 import { attemptDeliveryId } from './webhooks.js';
-import { unixSeconds } from './presenters/time.js';
+import { unixSeconds } from '../../domain/duration.js';
 
 interface WebhookBody {
   enabled?: boolean | null;

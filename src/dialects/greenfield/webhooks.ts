@@ -12,7 +12,7 @@ import { presentPayment } from './presenters/payment-methods.js';
 import { EMULATED_VERSION } from './server.js';
 import { STATUS } from './statuses.js';
 import { acceptedSats } from '../../domain/money.js';
-import { unixSeconds } from './presenters/time.js';
+import { unixSeconds } from '../../domain/duration.js';
 
 /** BTCPay's invoice webhook event types (WebhookEventType). */
 const INVOICE_EVENT_TYPES = [
@@ -50,6 +50,7 @@ function paymentFields(event: Extract<DomainEvent, { payment: unknown }>) {
  * settled on first sight was Processing first, unless marked by hand.
  */
 export function greenfieldEvents(event: DomainEvent): GreenfieldEvent[] {
+  if (event.type === 'bill-changed') return [];
   const { invoice } = event;
   switch (event.type) {
     case 'invoice-created':
@@ -100,6 +101,7 @@ function subscribed(subscription: WebhookSubscription, type: string): boolean {
 export const greenfieldSubscriber: EventSubscriber = {
   listensTo: async (ctx, type) => {
     const subscriptions = await activeSubscriptions(ctx.db, ctx, GREENFIELD);
+    if (type === 'bill-changed') return false;
     return type === 'invoice-created' ? subscriptions.some((s) => subscribed(s, 'InvoiceCreated')) : subscriptions.length > 0;
   },
   queue: queueStoreWebhooks,

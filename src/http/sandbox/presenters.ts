@@ -1,3 +1,4 @@
+import type { ApiKey } from '../../engine/api-keys.js';
 import { satsToBtc } from '../../domain/money.js';
 import { confirmations, type Block, type ChainTransaction, type ChainView } from '../../engine/chain.js';
 import type { Invoice, invoiceEvents } from '../../engine/invoices.js';
@@ -95,6 +96,7 @@ export function presentSandboxDelivery(delivery: Delivery, attempts: Attempt[]) 
     id: delivery.id,
     kind: delivery.kind,
     invoiceId: delivery.invoice_id,
+    billId: delivery.bill_id,
     refundId: delivery.refund_id,
     url: delivery.url,
     event: { code: delivery.event_code, name: delivery.event_name },
@@ -113,5 +115,18 @@ export function presentSandboxDelivery(delivery: Delivery, attempts: Attempt[]) 
       delivered: a.delivered,
       error: a.error,
     })),
+  };
+}
+
+/** An API key of any dialect, as the sandbox and dashboard list it (the key itself included: this is the sandbox). */
+export function presentSandboxApiKey(key: ApiKey) {
+  return {
+    apiKey: key.key,
+    dialect: key.dialect,
+    merchantId: key.merchant_id,
+    label: key.label,
+    permissions: key.permissions,
+    createdAt: key.created_at,
+    revokedAt: key.revoked_at,
   };
 }

@@ -4,6 +4,7 @@ import { satsToBtc } from '../../domain/money.js';
 import { recentChain, tip } from '../../engine/chain.js';
 import type { EngineContext } from '../../engine/context.js';
 import type { Invoice } from '../../engine/invoices.js';
+import { listApiKeys, revokeAnyApiKey } from '../../engine/api-keys.js';
 import { createMerchant, listMerchants } from '../../engine/merchants.js';
 import { updateRates } from '../../engine/rates.js';
 import type { Sandbox } from '../../engine/sandbox.js';
@@ -11,12 +12,13 @@ import { approvePairingCode, createPairingCode, listTokens, revokeToken } from '
 import { invalidParam } from '../../errors.js';
 import { presentRefund } from '../../dialects/bitpay/presenters/refund.js';
 import type { Dialect } from '../../dialects/dialect.js';
-import { apiKeyDialect } from '../../dialects/registry.js';
-import { bodyOf, requestBaseUrl, type AppState } from '../context.js';
+import { apiKeyDialect, resolveInvoiceName } from '../../dialects/registry.js';
+import { bodyOf, requestBaseUrl, type AppContext, type AppState } from '../context.js';
 import { guardedRoutes } from '../guarded-routes.js';
 import { sandboxGuard, type SandboxKey } from './guard.js';
 import { onlyQuery, queryParam, sandboxBody, wholeNumber } from './input.js';
 import {
+  presentSandboxApiKey,
   presentSandboxBlock,
   presentSandboxDelivery,
   presentSandboxInvoice,
@@ -54,6 +56,8 @@ function instantMs(value: unknown): number {
 export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, key: SandboxKey, dialects: readonly Dialect[]): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/sandbox' });
   const routes = guardedRoutes(router, sandboxGuard(key));
+  /** The invoice of the path, named by any dialect (`INV-0001` for seed 001's). */
+  const invoiceId = async (ctx: AppContext) => resolveInvoiceName(engine, dialects, ctx.params.id as string);
 
   routes.get('/merchants', async (ctx) => {
     ctx.body = (await listMerchants(engine.db)).map(presentSandboxMerchant);
@@ -67,6 +71,15 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, key: Sand
   routes.post('/api-keys', async (ctx) => {
     const { dialect, ...request } = sandboxBody(ctx, 'dialect', 'merchantId', 'permissions', 'label');
     ctx.body = await apiKeyDialect(dialects, dialect).sandboxApiKey(engine, request);
+  });
+
+  routes.get('/api-keys', async (ctx) => {
+    onlyQuery(ctx, 'dialect', 'merchantId');
+    ctx.body = (await listApiKeys(engine.db, { dialect: queryParam(ctx, 'dialect'), merchantId: queryParam(ctx, 'merchantId') })).map(presentSandboxApiKey);
+  });
+
+  routes.delete('/api-keys/:key', async (ctx) => {
+    ctx.body = presentSandboxApiKey(await revokeAnyApiKey(engine, ctx.params.key as string));
   });
 
   routes.post('/pairing-codes', async (ctx) => {
@@ -93,18 +106,23 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, key: Sand
   });
 
   routes.get('/invoices/:id', async (ctx) => {
-    const { invoice, events, chain, refunds } = await sandbox.invoiceDetails(ctx.params.id as string);
+    const { invoice, events, chain, refunds } = await sandbox.invoiceDetails(await invoiceId(ctx));
     ctx.body = presentSandboxInvoice(invoice, events, chain, refunds, requestBaseUrl(ctx, engine.config.publicUrl), engine.clock.now());
   });
 
   routes.post('/invoices/:id/payments', async (ctx) => {
-    const { transaction, invoice } = await sandbox.pay(ctx.params.id as string, sandboxBody(ctx, 'amount', 'percent', 'rbf'));
+    const { transaction, invoice } = await sandbox.pay(await invoiceId(ctx), sandboxBody(ctx, 'amount', 'percent', 'rbf'));
     ctx.body = { ...presentSandboxTransaction(transaction, (await tip(engine.db)).height), invoice: invoiceSummary(invoice) };
   });
 
   routes.post('/invoices/:id/expire', async (ctx) => {
     sandboxBody(ctx);
-    ctx.body = invoiceSummary(await sandbox.expire(ctx.params.id as string));
+    ctx.body = invoiceSummary(await sandbox.expire(await invoiceId(ctx)));
+  });
+
+  routes.post('/invoices/:id/wire', async (ctx) => {
+    sandboxBody(ctx);
+    ctx.body = invoiceSummary(await sandbox.receiveWire(await invoiceId(ctx)));
   });
 
   routes.post('/transactions/:txid/double-spend', async (ctx) => {

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import QRCode from 'qrcode';
+import { findBill } from '../../engine/bills.js';
 import type { EngineContext } from '../../engine/context.js';
 import type { Invoice } from '../../engine/invoices.js';
 import type { Refund } from '../../engine/refunds.js';
@@ -34,7 +35,13 @@ const ACTIONS: Record<string, { label: string; run: (sandbox: Sandbox, id: strin
   mine: { label: 'Mine a block', run: (s) => s.mine(1) },
   mine6: { label: 'Mine 6 blocks', run: (s) => s.mine(6) },
   expire: { label: 'Expire now', run: (s, id) => s.expire(id) },
+  wire: { label: 'Mark wire received', run: (s, id) => s.receiveWire(id) },
 };
+
+/** The actions an invoice's state allows: the wire only where the invoice takes bank transfers and is unpaid. */
+function allowedActions(invoice: Invoice, takesWire: boolean): string[] {
+  return Object.keys(ACTIONS).filter((action) => action !== 'wire' || (takesWire && invoice.status === 'new' && !invoice.is_cancelled));
+}
 
 interface CheckoutView {
   invoice: Invoice;
@@ -45,6 +52,8 @@ interface CheckoutView {
   sandbox: boolean;
   csrf: string;
   modal: boolean;
+  /** Whether the invoice's bill takes bank transfers. */
+  takesWire: boolean;
 }
 
 /** What the page shows of an invoice, read off the engine's invoice (no dialect's JSON): amounts in BTC. */
@@ -89,7 +98,7 @@ function checkoutMain(view: CheckoutView) {
   const close = !paid && closeTarget(invoice) ? html`<a class="button secondary" data-testid="close" href="${closeTarget(invoice)}">Close</a>` : '';
   const buttons = view.sandbox
     ? html`<div class="card" data-testid="sandbox"><h3>Sandbox</h3><p class="muted">Act as the buyer's wallet and the network.</p><div class="row">
-        ${Object.entries(ACTIONS).map(
+        ${allowedActions(invoice, view.takesWire).map((action) => [action, ACTIONS[action] as { label: string }] as const).map(
           ([action, { label }]) =>
             html`<form class="inline" method="post" action="/i/${invoice.id}/sandbox/${action}"><input type="hidden" name="_csrf" value="${view.csrf}"><button type="submit" class="secondary" data-action="${action}">${label}</button></form>`,
         )}</div></div>`
@@ -173,7 +182,8 @@ export function checkoutRoutes(engine: EngineContext, sandbox: Sandbox, key: San
     const { invoice, refunds } = await sandbox.invoiceDetails(id);
     const data = checkoutData(invoice, engine.clock.now());
     const qr = await QRCode.toString(data.bip21, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
-    return { invoice, flavour: flavourOf(invoice), refunds, data, qr, sandbox: canUseSandbox(ctx, key), csrf: csrfToken(ctx), modal: ctx.query.view === 'modal' };
+    const takesWire = (await findBill(engine.db, { invoiceId: invoice.id }))?.payment_methods.includes('wire') === true;
+    return { invoice, flavour: flavourOf(invoice), refunds, data, qr, sandbox: canUseSandbox(ctx, key), csrf: csrfToken(ctx), modal: ctx.query.view === 'modal', takesWire };
   };
 
   const show = async (ctx: AppContext, id: unknown) => {

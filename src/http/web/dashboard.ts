@@ -1,3 +1,6 @@
+import { listApiKeys, revokeAnyApiKey } from '../../engine/api-keys.js';
+import type { Dialect } from '../../dialects/dialect.js';
+import { apiKeyDialect } from '../../dialects/registry.js';
 import Router from '@koa/router';
 import type { Next } from 'koa';
 import { parseDuration } from '../../domain/duration.js';
@@ -59,7 +62,7 @@ function action(back: (ctx: AppContext) => string, run: (ctx: AppContext, body: 
  * invoices, chain, clock and rates of the sandbox. Open on an open emulator; behind a login
  * (or the bearer token) when SANDBOX_TOKEN is set.
  */
-export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox, key: SandboxKey): Router<AppState> {
+export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox, key: SandboxKey, dialects: readonly Dialect[]): Router<AppState> {
   const router = new Router<AppState>();
   const { config } = engine;
 
@@ -294,6 +297,41 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox, key: Sa
   routes.post('/dashboard/tokens/:token/revoke', action(() => '/dashboard/merchant/api-tokens', async (ctx) => {
     await revokeToken(engine, ctx.params.token as string);
     return 'Token revoked';
+  }));
+
+  routes.get('/dashboard/settings/api-keys', async (ctx) => {
+    const [keys, merchants] = await Promise.all([listApiKeys(engine.db), listMerchants(engine.db)]);
+    const withKeys = dialects.filter((d) => d.sandboxApiKey);
+    const merchantName = new Map(merchants.map((m) => [m.id, m.name]));
+    render(
+      ctx,
+      'API keys',
+      html`<div class="card"><h2>Create an API key</h2><p class="muted">Bearer keys of seed 001's API (btpay: <code>Authorization: Bearer &lt;key&gt;</code>) and Greenfield keys (<code>Authorization: token &lt;key&gt;</code>, every store permission).</p>
+      ${form(ctx, '/dashboard/api-keys', html`<div class="row"><label>API<br><select name="dialect" data-testid="key-dialect">${withKeys.map((d) => html`<option value="${d.name}">${d.name}</option>`)}</select></label>
+        <label>Merchant<br><select name="merchantId">${merchants.map((m) => html`<option value="${m.id}">${m.name}</option>`)}</select></label>
+        <label>Label<br><input name="label" data-testid="key-label"></label>
+        <label><input type="checkbox" name="readOnly" value="true" data-testid="key-read-only"> Read only (btpay)</label></div><p></p>`, 'Create key')}</div>
+      <div class="card"><h2>Keys</h2>${keys.length === 0 ? html`<p class="muted">None yet.</p>` : ''}<table data-testid="api-keys"><thead><tr><th>Key</th><th>API</th><th>Merchant</th><th>Label</th><th class="hide-narrow">Permissions</th><th>Status</th><th></th></tr></thead><tbody>${keys.map(
+        (k) => html`<tr data-key="${k.key}"><td><code>${k.key}</code></td><td>${k.dialect}</td><td>${k.merchant_id ? (merchantName.get(k.merchant_id) ?? k.merchant_id) : 'sandbox user'}</td><td>${k.label ?? ''}</td>
+          <td class="hide-narrow">${k.permissions.join(', ')}</td><td>${k.revoked_at === null ? 'active' : 'revoked'}</td>
+          <td>${k.revoked_at === null ? form(ctx, `/dashboard/api-keys/${k.key}/revoke`, '', 'Revoke', true) : ''}</td></tr>`,
+      )}</tbody></table></div>`,
+    );
+  });
+
+  routes.post('/dashboard/api-keys', action(() => '/dashboard/settings/api-keys', async (_ctx, body) => {
+    const readOnly = body.readOnly === 'true' && body.dialect === 'btpay';
+    const made = await apiKeyDialect(dialects, body.dialect).sandboxApiKey(engine, {
+      merchantId: body.merchantId,
+      ...(body.label ? { label: body.label } : {}),
+      ...(readOnly ? { permissions: ['read'] } : {}),
+    });
+    return `New ${made.dialect} key: ${made.apiKey}`;
+  }));
+
+  routes.post('/dashboard/api-keys/:key/revoke', action(() => '/dashboard/settings/api-keys', async (ctx) => {
+    await revokeAnyApiKey(engine, ctx.params.key as string);
+    return 'API key revoked';
   }));
 
   routes.get('/api-access-request', async (ctx) => {

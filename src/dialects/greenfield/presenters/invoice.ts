@@ -3,7 +3,7 @@ import { apply } from '../../../domain/lifecycle.js';
 import { Decimal } from '../../../domain/money.js';
 import type { Invoice } from '../../../engine/invoices.js';
 import { ADDITIONAL_STATUS, SPEED_POLICY, STATUS } from '../statuses.js';
-import { unixSeconds } from './time.js';
+import { unixSeconds } from '../../../domain/duration.js';
 
 
 /** The statuses the merchant may mark the invoice with now, as the status table allows. */

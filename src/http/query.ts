@@ -1,5 +1,5 @@
-import { invalidField } from '../../errors.js';
-import type { AppContext } from '../../http/context.js';
+import { invalidField } from '../errors.js';
+import type { AppContext } from './context.js';
 
 /** Every value of a repeatable query parameter (`status=New&status=Expired`), empty ones left out. */
 export function queryValues(ctx: AppContext, name: string): string[] {

@@ -1,2 +1,0 @@
-/** Greenfield's times: whole unix seconds. */
-export const unixSeconds = (ms: number): number => Math.floor(ms / 1000);

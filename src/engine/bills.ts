@@ -1,0 +1,283 @@
+import { sql, type Selectable, type Transaction } from 'kysely';
+import type { Database, Db } from '../db/schema.js';
+import { toJson } from '../db/json.js';
+import type { BillsTable } from '../db/tables/bills.js';
+import { billTotals, type BillCustomer, type BillLine, type BillPaymentMethod, type BillState } from '../domain/bill.js';
+import { Decimal } from '../domain/money.js';
+import { conflict, EngineError, notFound } from '../errors.js';
+import { findCurrency } from '../fixtures.js';
+import { takeReleasedAddress, releaseAddress } from './address-pool.js';
+import type { EngineContext } from './context.js';
+import { anyoneListensTo, publish } from './events.js';
+import { cancelInvoiceIn, findInvoice, insertInvoicesIn, markInvoiceIn, newInvoiceRow, type Invoice, type NewInvoice } from './invoices.js';
+import { getMerchant, type Merchant } from './merchants.js';
+
+export type Bill = Selectable<BillsTable>;
+
+/** A bill with where it stands, and its invoice once issued. */
+export interface BillView {
+  bill: Bill;
+  state: BillState;
+  invoice: Invoice | null;
+}
+
+export interface NewBill {
+  /** The merchant's default currency when absent. */
+  currency?: string;
+  lines: BillLine[];
+  /** percent, a decimal string */
+  taxRate?: string;
+  /** in the bill's currency, a decimal string */
+  discount?: string;
+  customer: BillCustomer;
+  notes?: string;
+  paymentMethods: BillPaymentMethod[];
+  metadata: Record<string, unknown>;
+  paymentLinkId?: string;
+  redirectUrl?: string;
+}
+
+/** How a bill is named: its id, its number in the merchant's sequence, its serial, or its invoice's id. */
+export type BillKey = { id: string } | { number: number } | { seq: number } | { invoiceId: string };
+
+const billNotFound = (name: string) => notFound('invoice', `Invoice ${name} not found`);
+
+/** A bill id: two groups of eight upper-case hex digits ("A1B2C3D4-E5F6A7B8"). */
+function newBillId(ctx: EngineContext): string {
+  const hex = ctx.random.bytes(8).toString('hex').toUpperCase();
+  return `${hex.slice(0, 8)}-${hex.slice(8)}`;
+}
+
+/** The state of a bill in SQL, from the bill and its invoice (`i`), so that lists filter on it. */
+const STATE_SQL = sql<BillState>`CASE
+  WHEN b.status = 'draft' THEN 'draft'
+  WHEN b.status = 'cancelled' OR i.is_cancelled OR i.status = 'declined' THEN 'cancelled'
+  WHEN i.status = 'new' AND i.amount_paid_sats = 0 THEN 'open'
+  WHEN i.status = 'new' THEN 'partlyPaid'
+  ELSE i.status END`;
+
+function billsWithInvoices(db: Db) {
+  return db
+    .selectFrom('bills as b')
+    .leftJoin('invoices as i', 'i.id', 'b.invoice_id')
+    .selectAll('b')
+    .select(STATE_SQL.as('state'));
+}
+
+async function withInvoices(db: Db, rows: (Bill & { state: BillState })[]): Promise<BillView[]> {
+  const invoiceIds = rows.flatMap((row) => (row.invoice_id ? [row.invoice_id] : []));
+  const invoices = invoiceIds.length === 0 ? [] : await db.selectFrom('invoices').selectAll().where('id', 'in', invoiceIds).execute();
+  const byId = new Map(invoices.map((invoice) => [invoice.id, invoice]));
+  return rows.map(({ state, ...bill }) => ({ bill, state, invoice: bill.invoice_id ? (byId.get(bill.invoice_id) ?? null) : null }));
+}
+
+/** Checks what the engine must know of a bill before keeping it: a currency it prices, a total that is not negative. */
+function checkedTotals(request: NewBill, currencyCode: string) {
+  const currency = findCurrency(currencyCode);
+  if (!currency) {
+    throw new EngineError('invalid', `currency ${currencyCode} is not a supported currency`, { subject: 'invoice', field: { path: 'currency', problem: 'is not a supported currency' } });
+  }
+  const totals = billTotals(request.lines, request.taxRate ?? '0', request.discount ?? '0', currency.decimals);
+  if (totals.subtotal.minus(totals.discount).isNegative()) {
+    throw new EngineError('invalid', `discount_amount ${request.discount} is more than the subtotal ${totals.subtotal.toFixed(currency.decimals)}`, {
+      subject: 'invoice',
+      field: { path: 'discount_amount', problem: 'is more than the subtotal' },
+    });
+  }
+  return totals;
+}
+
+/** A new draft bill, numbered next in its merchant's sequence. */
+export async function createBill(ctx: EngineContext, merchant: Merchant, dialect: string, request: NewBill): Promise<BillView> {
+  const currency = request.currency ?? merchant.default_currency;
+  checkedTotals(request, currency);
+  const publishes = await anyoneListensTo(ctx, 'bill-changed');
+  const bill = await ctx.db.transaction().execute(async (trx) => {
+    // The merchant's row serialises numbering: numbers have no gaps and no duplicates.
+    await trx.selectFrom('merchants').select('id').where('id', '=', merchant.id).forUpdate().executeTakeFirstOrThrow();
+    const last = await trx.selectFrom('bills').select((eb) => eb.fn.max('number').as('number')).where('merchant_id', '=', merchant.id).executeTakeFirst();
+    const created = await trx
+      .insertInto('bills')
+      .values({
+        id: newBillId(ctx),
+        merchant_id: merchant.id,
+        dialect,
+        number: Number(last?.number ?? 0) + 1,
+        status: 'draft',
+        currency,
+        lines: toJson(request.lines),
+        tax_rate: new Decimal(request.taxRate ?? 0).toString(),
+        discount: new Decimal(request.discount ?? 0).toString(),
+        customer: toJson(request.customer),
+        notes: request.notes ?? '',
+        payment_methods: toJson(request.paymentMethods),
+        metadata: toJson(request.metadata),
+        payment_link_id: request.paymentLinkId ?? null,
+        redirect_url: request.redirectUrl ?? null,
+        invoice_id: null,
+        created_at: ctx.clock.now(),
+        issued_at: null,
+        cancelled_at: null,
+        wire_received_at: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (publishes) await publish(trx, ctx, [{ type: 'bill-changed', bill: created, change: 'created' }], created.created_at);
+    return created;
+  });
+  return { bill, state: 'draft', invoice: null };
+}
+
+/** The column and value a key names a bill by. */
+function keyed(key: BillKey) {
+  if ('id' in key) return [sql.ref('b.id'), key.id] as const;
+  if ('number' in key) return [sql.ref('b.number'), key.number] as const;
+  if ('seq' in key) return [sql.ref('b.seq'), key.seq] as const;
+  return [sql.ref('b.invoice_id'), key.invoiceId] as const;
+}
+
+/** A bill of this merchant; `name` is how the caller named it, for the error. */
+export async function getBill(db: Db, merchantId: string, key: BillKey, name: string): Promise<BillView> {
+  const [column, value] = keyed(key);
+  const row = await billsWithInvoices(db).where('b.merchant_id', '=', merchantId).where(column, '=', value).executeTakeFirst();
+  if (!row) throw billNotFound(name);
+  const [view] = await withInvoices(db, [row]);
+  return view as BillView;
+}
+
+export interface BillFilter {
+  /** any of these; all when absent */
+  states?: BillState[];
+  limit: number;
+  offset: number;
+}
+
+/** A merchant's bills, newest first, with how many match in all. */
+export async function listBills(db: Db, merchantId: string, filter: BillFilter): Promise<{ bills: BillView[]; total: number }> {
+  let rows = billsWithInvoices(db).where('b.merchant_id', '=', merchantId);
+  let count = db.selectFrom('bills as b').leftJoin('invoices as i', 'i.id', 'b.invoice_id').where('b.merchant_id', '=', merchantId);
+  if (filter.states?.length) {
+    rows = rows.where(STATE_SQL, 'in', filter.states);
+    count = count.where(STATE_SQL, 'in', filter.states);
+  }
+  const [page, counted] = await Promise.all([
+    rows.orderBy('b.seq', 'desc').limit(filter.limit).offset(filter.offset).execute(),
+    count.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),
+  ]);
+  return { bills: await withInvoices(db, page), total: Number(counted.total) };
+}
+
+async function lockBill(trx: Transaction<Database>, merchantId: string, id: string): Promise<Bill> {
+  const bill = await trx.selectFrom('bills').selectAll().where('id', '=', id).where('merchant_id', '=', merchantId).forUpdate().executeTakeFirst();
+  if (!bill) throw billNotFound(id);
+  return bill;
+}
+
+/** What an issued bill's invoice asks for: its total, described by its lines, for its customer. */
+function invoiceRequestOf(ctx: EngineContext, bill: Bill): NewInvoice {
+  const currency = findCurrency(bill.currency);
+  const totals = billTotals(bill.lines, bill.tax_rate, bill.discount, currency?.decimals ?? 2);
+  const { name, email } = bill.customer;
+  return {
+    price: totals.total.toString(),
+    currency: bill.currency,
+    details: {
+      itemDesc: bill.lines.map((line) => line.description).join(', ').slice(0, 100),
+      billId: bill.id,
+      metadata: bill.metadata,
+    },
+    buyer: { ...(name ? { name } : {}), ...(email ? { email } : {}) },
+    buyerProvided: {},
+    expiryWindowMs: ctx.config.btcQuoteDeadlineMs,
+    networkCost: false,
+    redirect: { ...(bill.redirect_url ? { url: bill.redirect_url } : {}), automatic: false },
+    notification: { full: false, extended: false },
+  };
+}
+
+/** Who an issued bill's invoice is made by: its merchant, through the credential that issued it. */
+async function creatorOf(db: Db, bill: Bill, credential: string) {
+  const merchant = await getMerchant(db, bill.merchant_id);
+  return {
+    merchantId: merchant.id,
+    merchantName: merchant.name,
+    transactionSpeed: merchant.transaction_speed,
+    apiToken: credential,
+    facade: 'merchant' as const,
+    dialect: bill.dialect,
+  };
+}
+
+/**
+ * Issues a draft: its invoice is made now, at an address from the pool of released ones when
+ * `reuseAddresses`, with the amount in bitcoin locked for the quote window. Refused unless a draft.
+ */
+export async function issueBill(ctx: EngineContext, merchantId: string, id: string, credential: string, options: { reuseAddresses: boolean }): Promise<BillView> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const bill = await lockBill(trx, merchantId, id);
+    if (bill.status !== 'draft') throw conflict('invoice', 'not-draft', `Invoice is not a draft: it was ${bill.status === 'issued' ? 'finalized' : 'cancelled'} already`);
+    const trxCtx = { ...ctx, db: trx };
+    const address = async () => (options.reuseAddresses ? await takeReleasedAddress(trx) : null) ?? ctx.addresses.nextIn(trx);
+    const row = await newInvoiceRow(trxCtx, await creatorOf(trx, bill, credential), invoiceRequestOf(ctx, bill), address);
+    const [invoice] = await insertInvoicesIn(trx, ctx, [row]);
+    await trx.updateTable('bills').set({ status: 'issued', invoice_id: (invoice as Invoice).id, issued_at: ctx.clock.now() }).where('id', '=', id).execute();
+  });
+  return getBill(ctx.db, merchantId, { id }, id);
+}
+
+/**
+ * Cancels a draft, or an issued bill whose invoice has seen no payment (its address goes back to
+ * the pool when `releaseAddress`). Anything else is refused.
+ */
+export async function cancelBill(ctx: EngineContext, merchantId: string, id: string, options: { releaseAddress: boolean }): Promise<BillView> {
+  const publishes = await anyoneListensTo(ctx, 'bill-changed');
+  await ctx.db.transaction().execute(async (trx) => {
+    const bill = await lockBill(trx, merchantId, id);
+    const now = ctx.clock.now();
+    if (bill.status === 'cancelled') throw conflict('invoice', 'cancel-refused', 'Invoice is already cancelled');
+    if (bill.invoice_id !== null) {
+      const invoice = await trx.selectFrom('invoices').selectAll().where('id', '=', bill.invoice_id).forUpdate().executeTakeFirstOrThrow();
+      if (invoice.is_cancelled || invoice.status !== 'new' || invoice.amount_paid_sats > 0) {
+        const why = invoice.amount_paid_sats > 0 ? 'it has received a payment' : `it is ${invoice.is_cancelled ? 'cancelled' : invoice.status}`;
+        throw conflict('invoice', 'cancel-refused', `Only a draft or pending invoice can be cancelled: ${why}`);
+      }
+      await cancelInvoiceIn(trx, ctx, invoice.id, false);
+      if (options.releaseAddress) await releaseAddress(trx, invoice, now);
+    }
+    const cancelled = await trx.updateTable('bills').set({ status: 'cancelled', cancelled_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    if (bill.invoice_id === null && publishes) await publish(trx, ctx, [{ type: 'bill-changed', bill: cancelled, change: 'cancelled' }], now);
+  });
+  return getBill(ctx.db, merchantId, { id }, id);
+}
+
+/** The sandbox says a bank transfer paying the bill in full arrived: its invoice is marked complete. */
+export async function receiveWire(ctx: EngineContext, key: BillKey): Promise<BillView> {
+  const bill = await findBill(ctx.db, key);
+  if (!bill && 'invoiceId' in key) await findInvoice(ctx.db, key.invoiceId);
+  if (!bill) throw 'invoiceId' in key ? conflict('invoice', 'state', `Invoice ${key.invoiceId} was not made from a bill with line items; only those take wire transfers`) : billNotFound(JSON.stringify(key));
+  const { id } = bill;
+  if (!bill.payment_methods.includes('wire')) throw conflict('invoice', 'state', `Invoice ${id} does not accept wire transfers (payment_methods: ${bill.payment_methods.join(', ')})`);
+  if (bill.invoice_id === null) throw conflict('invoice', 'state', `Invoice ${id} is a ${bill.status === 'draft' ? 'draft: finalize it first' : 'cancelled invoice'}`);
+  const invoiceId = bill.invoice_id;
+  await ctx.db.transaction().execute(async (trx) => {
+    // The bill says the wire arrived before the invoice's change is published with it.
+    await trx.updateTable('bills').set({ wire_received_at: ctx.clock.now() }).where('id', '=', id).execute();
+    await markInvoiceIn(trx, ctx, bill.merchant_id, invoiceId, 'complete');
+  });
+  return getBill(ctx.db, bill.merchant_id, { id }, id);
+}
+
+/** Any merchant's bill, by how the sandbox names it (the sandbox sees every merchant). */
+export async function findBill(db: Db, key: BillKey, merchantId?: string): Promise<Bill | undefined> {
+  let query = db.selectFrom('bills as b').selectAll('b');
+  if (merchantId !== undefined) query = query.where('b.merchant_id', '=', merchantId);
+  const [column, value] = keyed(key);
+  return query.where(column, '=', value).orderBy('b.seq').executeTakeFirst();
+}
+
+/** The bills of these invoices, as they stand in the caller's transaction, by invoice id. */
+export async function billsOfInvoices(db: Db, invoiceIds: string[]): Promise<Map<string, BillView>> {
+  if (invoiceIds.length === 0) return new Map();
+  const views = await withInvoices(db, await billsWithInvoices(db).where('b.invoice_id', 'in', invoiceIds).execute());
+  return new Map(views.map((view) => [view.bill.invoice_id as string, view]));
+}
