@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { expect } from 'chai';
 import { startTestEmulator, type Emulator } from '../support/emulator.js';
-import { btpay, seedVerifyRecipe, verifyWithSeedRecipe } from '../support/btpay.js';
+import { btpay, hasShapeOf, seed001, seedVerifyRecipe, verifyWithSeedRecipe } from '../support/btpay.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 
 type Json = Record<string, any>;
@@ -85,6 +85,8 @@ describe('btpay webhooks (seed 001)', () => {
       expect(request.json.timestamp).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     }
     const paid = requests[3]?.json as Json;
+    const example = seed001()?.examples.find((e) => 'event' in e);
+    if (example) expect(hasShapeOf(paid, example), 'the seed’s webhook body example').to.equal(true);
     expect(paid.data).to.deep.equal({ ref: created.ref, invoice_number: created.invoice_number, status: 'paid', total: '99.98', amount_paid: '99.98', currency: 'USD', btc_amount: '0.00153816' });
     expect(requests[0]?.json.data).to.include({ status: 'draft', btc_amount: null });
     expect(requests[1]?.json.data.payment.txid).to.match(/^[0-9a-f]{64}$/);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startTestEmulator, type Emulator } from '../support/emulator.js';
-import { btpay, type BtpayResponse } from '../support/btpay.js';
+import { btpay, hasShapeOf, seed001, type BtpayResponse } from '../support/btpay.js';
 import { greenfield } from '../support/greenfield.js';
 
 type Json = Record<string, any>;
@@ -10,12 +10,18 @@ const LINES = [
   { description: 'Hardware wallet setup', quantity: 2, unit_price: '25.00' },
 ];
 
+/** Every call this file makes, so that the last tests can tell which seed operations and fields none exercised. */
+const exercised: { method: string; path: string; response: BtpayResponse }[] = [];
+
 describe('btpay dialect (seed 001): invoices, payment links, rates', () => {
   let emu: Emulator;
   let key: string;
   let merchantId: string;
-  const api = (method: string, path: string, body?: unknown, as: string | null = key): Promise<BtpayResponse> =>
-    btpay(emu.url, method, path, { ...(as ? { key: as } : {}), ...(body !== undefined ? { body } : {}) });
+  const api = async (method: string, path: string, body?: unknown, as: string | null = key): Promise<BtpayResponse> => {
+    const response = await btpay(emu.url, method, path, { ...(as ? { key: as } : {}), ...(body !== undefined ? { body } : {}) });
+    exercised.push({ method, path: `/api/v1/${path.split('?')[0]}`, response });
+    return response;
+  };
   const create = async (body: Json = { lines: LINES }) => {
     const response = await api('POST', 'invoices', body);
     expect(response.status, response.text).to.equal(201);
@@ -330,6 +336,46 @@ describe('btpay dialect (seed 001): invoices, payment links, rates', () => {
       const inactive = await fetch(`${emu.url}pay/${merchantId}/tips`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'amount=1' });
       expect(inactive.status).to.equal(410);
       expect(await inactive.text()).to.contain('no longer active');
+    });
+  });
+
+  describe('webhooks', () => {
+    it('lists, creates and deletes webhooks (their deliveries: btpay-webhooks.test.ts)', async () => {
+      const created = await api('POST', 'webhooks', { url: 'https://yoursite.example/webhook', events: ['invoice.paid'], description: 'Production webhook' });
+      expect(created.status).to.equal(201);
+      expect((await api('GET', 'webhooks')).json.webhooks.map((h: Json) => h.id)).to.include(created.json.id);
+      expect((await api('DELETE', `webhooks/${created.json.id}`)).json).to.deep.equal({ ok: true });
+      expectError(await api('DELETE', 'webhooks/abc'), 404, /Webhook abc not found/);
+    });
+  });
+
+  describe('coverage of seed 001', () => {
+    it('exercised every operation of the seed with a successful answer', function () {
+      const seed = seed001();
+      if (!seed) this.skip(); // ../shared/seeds is not beside the project
+      for (const { method, template, pattern } of seed!.operations) {
+        const calls = exercised.filter((c) => c.method === method && pattern.test(c.path));
+        expect(calls.some((c) => c.response.status >= 200 && c.response.status < 300), `${method} ${template}`).to.equal(true);
+      }
+    });
+
+    it('answers every field of every example response in the seed, with its type', function () {
+      const seed = seed001();
+      if (!seed) this.skip();
+      // The webhook body example ({event, data, timestamp}) is checked against real deliveries in btpay-webhooks.test.ts.
+      // Every object answered, at any depth (the seed shows a line item on its own too).
+      const objects: unknown[] = [];
+      const walk = (value: unknown): void => {
+        if (Array.isArray(value)) value.forEach(walk);
+        else if (value && typeof value === 'object') {
+          objects.push(value);
+          Object.values(value).forEach(walk);
+        }
+      };
+      exercised.forEach((c) => walk(c.response.json));
+      for (const example of seed!.examples.filter((e) => !('event' in e))) {
+        expect(objects.some((json) => hasShapeOf(json, example)), JSON.stringify(example).slice(0, 120)).to.equal(true);
+      }
     });
   });
 });

@@ -49,3 +49,43 @@ export function verifyWithSeedRecipe(recipe: string, body: string, signature: st
     });
   });
 }
+
+/** Seed 001's operations (method and path template, as it prints them), and its JSON examples. */
+export function seed001(): { operations: { method: string; template: string; pattern: RegExp }[]; examples: Record<string, unknown>[] } | null {
+  if (!existsSync(SEED_001)) return null;
+  const text = readFileSync(SEED_001, 'utf8');
+  const operations = [...text.matchAll(/(GET|POST|DELETE|PUT|PATCH) (\/api\/v1\/\S+)/g)].map(([, method, template]) => ({
+    method: method as string,
+    template: template as string,
+    pattern: new RegExp(`^${(template as string).replace(/<[^>]+>/g, '[^/]+')}$`),
+  }));
+  // Each example is an object opened by a line that is just "{", closed where its brackets balance.
+  const lines = text.split('\n');
+  const examples: Record<string, unknown>[] = [];
+  lines.forEach((line, start) => {
+    if (line !== '{') return;
+    let depth = 0;
+    let end = start;
+    for (; end < lines.length; end++) {
+      depth += ((lines[end] as string).match(/[{[]/g)?.length ?? 0) - ((lines[end] as string).match(/[}\]]/g)?.length ?? 0);
+      if (depth <= 0) break;
+    }
+    try {
+      examples.push(JSON.parse(lines.slice(start, end + 1).join('\n')) as Record<string, unknown>);
+    } catch {
+      // a request example with comments or ellipses: not a response shape
+    }
+  });
+  return { operations, examples };
+}
+
+/** Whether `actual` has every field of `example`, with the same JSON type (a null in the example allows any), arrays by their first item. */
+export function hasShapeOf(actual: unknown, example: unknown): boolean {
+  if (example === null) return true;
+  if (Array.isArray(example)) return Array.isArray(actual) && (example.length === 0 || (actual.length > 0 && hasShapeOf(actual[0], example[0])));
+  if (typeof example === 'object') {
+    if (!actual || typeof actual !== 'object' || Array.isArray(actual)) return false;
+    return Object.entries(example as Record<string, unknown>).every(([key, value]) => key in (actual as Record<string, unknown>) && hasShapeOf((actual as Record<string, unknown>)[key], value));
+  }
+  return typeof actual === typeof example;
+}
