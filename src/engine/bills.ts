@@ -281,3 +281,17 @@ export async function billsOfInvoices(db: Db, invoiceIds: string[]): Promise<Map
   const views = await withInvoices(db, await billsWithInvoices(db).where('b.invoice_id', 'in', invoiceIds).execute());
   return new Map(views.map((view) => [view.bill.invoice_id as string, view]));
 }
+
+/** Every merchant's bill with this number, the default merchant's first (the sandbox names bills by number). */
+export async function billsNumbered(db: Db, number: number): Promise<(Bill & { default_merchant: boolean })[]> {
+  return db
+    .selectFrom('bills as b')
+    .innerJoin('merchants as m', 'm.id', 'b.merchant_id')
+    .selectAll('b')
+    .select('m.is_default as default_merchant')
+    .where('b.number', '=', number)
+    .orderBy('m.is_default', 'desc')
+    .orderBy('b.seq')
+    .limit(20)
+    .execute();
+}

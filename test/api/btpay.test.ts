@@ -184,7 +184,7 @@ describe('btpay dialect (seed 001): invoices, payment links, rates', () => {
       const viaGreenfield = (await greenfield(emu.url, 'GET', `stores/${merchantId}/invoices/${pending.invoice_id}`, { key: gfKey })).json as Json;
       expect(viaGreenfield).to.include({ id: pending.invoice_id, amount: '200', currency: 'USD', status: 'New' });
       expect(viaGreenfield.metadata).to.include({ buyerName: 'Bob', buyerEmail: 'bob@example.com', itemDesc: 'Consulting (1 hour), Hardware wallet setup' });
-      await emu.sandbox.pay(pending.invoice_number);
+      await emu.sandbox.pay(pending.ref);
       expect((await greenfield(emu.url, 'GET', `stores/${merchantId}/invoices/${pending.invoice_id}`, { key: gfKey })).json.status).to.equal('Processing');
     });
 
@@ -220,7 +220,7 @@ describe('btpay dialect (seed 001): invoices, payment links, rates', () => {
       expect(reused.btc_address).to.equal(pending.btc_address);
       const fresh = await finalize((await create()).ref);
       expect(fresh.btc_address).not.to.equal(pending.btc_address);
-      const payCancelled = await fetch(`${emu.url}sandbox/invoices/${pending.invoice_number}/payments`, { method: 'POST' });
+      const payCancelled = await fetch(`${emu.url}sandbox/invoices/${pending.ref}/payments`, { method: 'POST' });
       expect(payCancelled.status).to.equal(409);
     });
 
@@ -229,6 +229,28 @@ describe('btpay dialect (seed 001): invoices, payment links, rates', () => {
       await emu.sandbox.pay(ref, { percent: 10 });
       expectError(await api('DELETE', `invoices/${ref}`), 400, /received a payment/);
       expect((await read(ref)).status).to.equal('partial');
+    });
+
+    it('names invoices in the sandbox by number: the default merchant’s first, else only when one merchant has it', async () => {
+      const defaultKey = (await emu.sandbox.apiKey({ dialect: 'btpay' })).apiKey as string;
+      const mine = await create();
+      const theirs = (await api('POST', 'invoices', { lines: LINES }, defaultKey)).json as Json;
+      await api('POST', `invoices/${theirs.ref}/finalize`, undefined, defaultKey);
+      await api('POST', `invoices/${mine.ref}/finalize`);
+      const paid = await fetch(`${emu.url}sandbox/invoices/${theirs.invoice_number}/payments`, { method: 'POST' });
+      expect(paid.status).to.equal(200);
+      expect(((await api('GET', `invoices/${theirs.ref}`, undefined, defaultKey)).json as Json).status).to.equal('paid');
+      expect((await read(mine.ref)).status).to.equal('pending');
+      const third = (await emu.sandbox.createMerchant('third')).id as string;
+      const thirdKey = (await emu.sandbox.apiKey({ dialect: 'btpay', merchantId: third })).apiKey as string;
+      // A number the default merchant has not reached, which this file's merchant and a third one both have.
+      const number = ((await api('GET', 'invoices?limit=1', undefined, defaultKey)).json.total as number) + 1;
+      for (let i = 0; i < number; i++) await api('POST', 'invoices', { lines: LINES }, thirdKey);
+      expect(await count()).to.be.at.least(number);
+      const name = `INV-${String(number).padStart(4, '0')}`;
+      const ambiguous = await fetch(`${emu.url}sandbox/invoices/${name}/payments`, { method: 'POST' });
+      expect(ambiguous.status).to.equal(409);
+      expect(((await ambiguous.json()) as Json).error).to.match(new RegExp(`${name} is the number of invoices of \\d+ merchants; name one by its ref`));
     });
 
     it('takes a wire: the sandbox marks it received, and the invoice is confirmed', async () => {
@@ -241,7 +263,7 @@ describe('btpay dialect (seed 001): invoices, payment links, rates', () => {
       expect(((await notYet.json()) as Json).error).to.match(/draft: finalize it first/);
       const pending = await finalize(draft.ref);
       expect(pending.btc_address).to.equal(null);
-      const done = await fetch(`${emu.url}sandbox/invoices/${draft.invoice_number}/wire`, { method: 'POST' });
+      const done = await fetch(`${emu.url}sandbox/invoices/${String(draft.id)}/wire`, { method: 'POST' });
       expect(done.status).to.equal(200);
       const confirmed = await read(draft.ref, '?include_payments=true');
       expect(confirmed).to.include({ status: 'confirmed', amount_paid: '200.00', amount_due: '0' });

@@ -1,5 +1,5 @@
 import { conflict } from '../../errors.js';
-import { findBill } from '../../engine/bills.js';
+import { billsNumbered, findBill, type Bill } from '../../engine/bills.js';
 import type { Dialect } from '../dialect.js';
 import { sandboxApiKey } from './api-keys.js';
 import { authenticate, BTPAY } from './auth.js';
@@ -34,11 +34,21 @@ export const btpay: Dialect = {
   webhookFormat: btpayWebhookFormat,
   checkoutFlavour: { brand: 'BTPay', accent: '#c2410c', statusLabel: (status) => INVOICE_STATUS[status] },
   reusesAddresses: true,
-  /** `INV-0001`, a reference or a numeric id names the invoice a bill was finalized as. */
+  /**
+   * `INV-0001`, a reference or a numeric id names the invoice a bill was finalized as. Numbers are
+   * per merchant: the default merchant's comes first; another's only when no other merchant has it.
+   */
   async invoiceIdOf(engine, name) {
     const key = billKeyOf(name);
     if ('invoiceId' in key) return null;
-    const bill = await findBill(engine.db, key);
+    let bill: Bill | undefined;
+    if ('number' in key) {
+      const numbered = await billsNumbered(engine.db, key.number);
+      if (numbered.length > 1 && !numbered[0]?.default_merchant) {
+        throw conflict('invoice', 'ambiguous', `${name} is the number of invoices of ${numbered.length} merchants; name one by its ref: ${numbered.map((b) => b.id).join(', ')}`);
+      }
+      bill = numbered[0];
+    } else bill = await findBill(engine.db, key);
     if (!bill) return null;
     if (bill.invoice_id === null) throw conflict('invoice', 'state', `Invoice ${name} is a ${bill.status === 'draft' ? 'draft: finalize it first' : 'cancelled draft'}`);
     return bill.invoice_id;
