@@ -4,6 +4,7 @@ import type { BillsTable } from './tables/bills.js';
 import type { BlocksTable, ChainTransactionsTable, VirtualClockTable } from './tables/chain.js';
 import type { InvoiceEventsTable } from './tables/invoice-events.js';
 import type { InvoicesTable } from './tables/invoices.js';
+import type { LedgerEntriesTable } from './tables/ledger.js';
 import type { MerchantsTable } from './tables/merchants.js';
 import type { PaymentLinksTable, ReleasedAddressesTable } from './tables/payment-links.js';
 import type { RatesTable } from './tables/rates.js';
@@ -27,6 +28,7 @@ export interface Database {
   webhook_subscriptions: WebhookSubscriptionsTable;
   refunds: RefundsTable;
   bills: BillsTable;
+  ledger_entries: LedgerEntriesTable;
   payment_links: PaymentLinksTable;
   released_addresses: ReleasedAddressesTable;
 }

@@ -7,6 +7,7 @@ import { chainViewOf, confirmations, type ChainTransaction } from './chain.js';
 import type { EngineContext } from './context.js';
 import type { Invoice } from './invoices.js';
 import { publish, type DomainEvent } from './events.js';
+import { creditCompletedInvoices } from './ledger.js';
 
 export interface Reconciled {
   invoice: Invoice;
@@ -41,7 +42,8 @@ export interface History {
 
 /**
  * The one place transitions are recorded, in the caller's transaction: each step is appended to
- * the invoice's history and published to the dialects' subscribers.
+ * the invoice's history, a completed invoice is credited to its merchant's ledger, and the steps
+ * are published to the dialects' subscribers.
  */
 export async function recordSteps(db: Db, ctx: EngineContext, histories: History[], at: number): Promise<void> {
   const events = histories.flatMap(({ invoice, steps, detail }) =>
@@ -57,6 +59,7 @@ export async function recordSteps(db: Db, ctx: EngineContext, histories: History
   );
   if (events.length === 0) return;
   await db.insertInto('invoice_events').values(events).execute();
+  await creditCompletedInvoices(db, ctx, histories, at);
   const changes = histories.flatMap(({ invoice, steps }) => steps.map((step) => ({ type: 'invoice-changed' as const, invoice, step })));
   await publish(db, ctx, changes, at);
 }

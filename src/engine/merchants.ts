@@ -39,6 +39,8 @@ export interface StoreSettings {
   monitoringExpirationSeconds?: number;
   /** percent, a decimal string */
   paymentTolerance?: string;
+  /** percent of a completed invoice's price charged to the merchant's ledger, a decimal string */
+  feePercent?: string;
 }
 
 function settingsRow(settings: StoreSettings) {
@@ -49,6 +51,7 @@ function settingsRow(settings: StoreSettings) {
     ...(settings.invoiceExpirationSeconds !== undefined ? { invoice_expiration_seconds: settings.invoiceExpirationSeconds } : {}),
     ...(settings.monitoringExpirationSeconds !== undefined ? { monitoring_expiration_seconds: settings.monitoringExpirationSeconds } : {}),
     ...(settings.paymentTolerance !== undefined ? { payment_tolerance: settings.paymentTolerance } : {}),
+    ...(settings.feePercent !== undefined ? { fee_percent: settings.feePercent } : {}),
   };
 }
 

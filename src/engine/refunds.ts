@@ -13,6 +13,7 @@ import { publish } from './events.js';
 import { newTxid } from './chain.js';
 import type { EngineContext } from './context.js';
 import { getInvoice, hasBuyerContact, type Invoice } from './invoices.js';
+import { invoiceDetails, writeLedgerEntries } from './ledger.js';
 import { command, recordRefundChange, recordSteps } from './lifecycle.js';
 
 export type Refund = Selectable<RefundsTable>;
@@ -281,9 +282,23 @@ export async function completeRefund(ctx: EngineContext, refundId: string): Prom
       amounts: { [refund.currency]: Number(refund.amount), BTC: new Decimal(satsToBtc(refund.transaction_amount_sats)).toNumber() },
     };
     const invoice = await trx.updateTable('invoices').set({ refund_info: toJson(refundInfo) }).where('id', '=', refund.invoice_id).returningAll().executeTakeFirstOrThrow();
+    await debitRefund(trx, ctx, invoice, done, now);
     await publish(trx, ctx, [{ type: 'invoice-refunded', invoice, refund: done }], now);
     return done;
   });
+}
+
+/**
+ * A refund sent is debited from the ledger of its currency, and its fee too when the merchant
+ * pays it (not `buyerPaysRefundFee`).
+ */
+async function debitRefund(trx: Db, ctx: EngineContext, invoice: Invoice, refund: Refund, at: number): Promise<void> {
+  const about = { merchantId: refund.merchant_id, currency: refund.currency, invoiceId: invoice.id, refundId: refund.id, details: { ...invoiceDetails(invoice), supportRequest: refund.support_request } };
+  const fee = new Decimal(refund.refund_fee);
+  await writeLedgerEntries(trx, ctx, [
+    { ...about, kind: 'refund', amount: new Decimal(refund.amount).neg() },
+    ...(refund.buyer_pays_refund_fee || fee.isZero() ? [] : [{ ...about, kind: 'refund-fee' as const, amount: fee.neg() }]),
+  ], at);
 }
 
 /** Sandbox: the refund could not be sent (→ failure). */

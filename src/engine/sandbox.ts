@@ -87,6 +87,7 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks
         await trx.deleteFrom('webhook_attempts').execute();
         await trx.deleteFrom('webhook_deliveries').execute();
         await trx.deleteFrom('invoice_events').execute();
+        await trx.deleteFrom('ledger_entries').execute();
         await trx.deleteFrom('bills').execute();
         await trx.deleteFrom('payment_links').execute();
         await trx.deleteFrom('released_addresses').execute();

@@ -12,9 +12,9 @@ type Handler = Middleware<AppState>;
  */
 export function guardedRoutes(router: Router<AppState>, ...guards: Handler[]) {
   const verb =
-    (method: 'get' | 'post' | 'put' | 'delete') =>
+    (method: 'get' | 'post' | 'put' | 'patch' | 'delete') =>
     (path: string, handler: Handler): void => {
       (router[method] as (path: string, ...handlers: Handler[]) => unknown).call(router, path, ...guards, handler);
     };
-  return { get: verb('get'), post: verb('post'), put: verb('put'), delete: verb('delete') };
+  return { get: verb('get'), post: verb('post'), put: verb('put'), patch: verb('patch'), delete: verb('delete') };
 }

@@ -42,10 +42,10 @@ export function sdkPosClient(emu: Target, posToken: string): Client {
 }
 
 /** Client-initiated pairing through the SDK transport, approved through the sandbox: the usual setup. */
-export async function pairClient(emu: Emulator, facade: 'merchant' | 'payout' | 'pos' = 'merchant', key = newKey()) {
+export async function pairClient(emu: Emulator, facade: 'merchant' | 'payout' | 'pos' = 'merchant', key = newKey(), merchantId?: string) {
   const response = JSON.parse(await sdkTransport(emu, null).post('tokens', { id: key.sin, facade }, false));
   const pairing = response[0] as { token: string; pairingCode: string };
-  await emu.sandbox.approvePairingCode(pairing.pairingCode);
+  await emu.sandbox.approvePairingCode(pairing.pairingCode, merchantId);
   return { key, token: pairing.token };
 }
 

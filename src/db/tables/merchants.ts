@@ -16,4 +16,6 @@ export interface MerchantsTable {
   monitoring_expiration_seconds: Generated<number>;
   /** numeric, read as a decimal string: percent of the amount that may be missing */
   payment_tolerance: Generated<string>;
+  /** numeric, read as a decimal string: percent of a completed invoice's price charged as a fee */
+  fee_percent: Generated<string>;
 }

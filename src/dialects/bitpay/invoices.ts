@@ -20,6 +20,7 @@ import {
 import type { InvoiceStatus, TransactionSpeed } from '../../domain/invoice.js';
 import { invalidParam } from '../../errors.js';
 import { bodyOf, requestBaseUrl, type AppContext, type AppState } from '../../http/context.js';
+import { queryOf } from './query.js';
 import { principalOf, requireToken, requireTokenOrResource, type AuthOptions } from './auth.js';
 import { validated } from '../../http/validate.js';
 import { invoiceFacade, presentEventToken, presentInvoice } from './presenters/invoice.js';
@@ -32,10 +33,6 @@ const MAX_LIST_LIMIT = 1000;
 type InvoiceFacade = Extract<Facade, 'pos' | 'merchant'>;
 
 /** The query string as an object; empty values count as absent (SDKs send `status=` for a null filter). */
-function queryOf(ctx: AppContext): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(ctx.query).filter(([, value]) => value !== ''));
-}
-
 /** BitPay's Invoices resource (BITPAY-WIRE §3.1). */
 export function invoicesRoutes(engine: EngineContext, sandbox: Sandbox, auth: AuthOptions): Router<AppState> {
   const router = new Router<AppState>();

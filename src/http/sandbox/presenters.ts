@@ -1,3 +1,4 @@
+import { Decimal } from '../../domain/money.js';
 import type { ApiKey } from '../../engine/api-keys.js';
 import { satsToBtc } from '../../domain/money.js';
 import { confirmations, type Block, type ChainTransaction, type ChainView } from '../../engine/chain.js';
@@ -15,6 +16,7 @@ export function presentSandboxMerchant(merchant: Merchant) {
     name: merchant.name,
     isDefault: merchant.is_default,
     transactionSpeed: merchant.transaction_speed,
+    feePercent: new Decimal(merchant.fee_percent).toNumber(),
     dateCreated: merchant.created_at,
   };
 }

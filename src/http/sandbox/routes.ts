@@ -1,11 +1,11 @@
 import Router from '@koa/router';
 import { parseDuration } from '../../domain/duration.js';
-import { satsToBtc } from '../../domain/money.js';
+import { Decimal, isPlainDecimal, satsToBtc } from '../../domain/money.js';
 import { recentChain, tip } from '../../engine/chain.js';
 import type { EngineContext } from '../../engine/context.js';
 import type { Invoice } from '../../engine/invoices.js';
 import { listApiKeys, revokeAnyApiKey } from '../../engine/api-keys.js';
-import { createMerchant, listMerchants } from '../../engine/merchants.js';
+import { createMerchant, listMerchants, updateMerchant } from '../../engine/merchants.js';
 import { updateRates } from '../../engine/rates.js';
 import type { Sandbox } from '../../engine/sandbox.js';
 import { approvePairingCode, createPairingCode, listTokens, revokeToken } from '../../engine/tokens.js';
@@ -65,6 +65,16 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, key: Sand
 
   routes.post('/merchants', async (ctx) => {
     ctx.body = presentSandboxMerchant(await createMerchant(engine, sandboxBody(ctx, 'name')));
+  });
+
+  routes.patch('/merchants/:id', async (ctx) => {
+    const { name, feePercent } = sandboxBody(ctx, 'name', 'feePercent');
+    if (name !== undefined && (typeof name !== 'string' || name.trim() === '')) throw invalidParam('request', 'name must be a non-empty string');
+    const fee = feePercent === undefined ? undefined : typeof feePercent === 'number' ? String(feePercent) : feePercent;
+    if (fee !== undefined && (typeof fee !== 'string' || !isPlainDecimal(fee) || new Decimal(fee).gt(100))) {
+      throw invalidParam('request', 'feePercent must be a percentage from 0 to 100, e.g. 1 or "0.5"');
+    }
+    ctx.body = presentSandboxMerchant(await updateMerchant(engine, ctx.params.id as string, name as string | undefined, fee === undefined ? {} : { feePercent: fee as string }));
   });
 
   // A key of a dialect that uses API keys; the dialect decides its default permissions.
