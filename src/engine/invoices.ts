@@ -324,9 +324,11 @@ export async function updateInvoiceContact(ctx: EngineContext, merchantId: strin
       .executeTakeFirst();
     if (!invoice) throw notFound('invoice', `Invoice ${id} not found`);
     const provided: BuyerProvided = { ...invoice.buyer_provided };
+    const buyer: Buyer = { ...invoice.buyer };
     if (update.email !== undefined) {
       if (provided.emailAddress || invoice.buyer.email) throw conflict('invoice', 'email-already-set', 'Email already set on invoice');
       provided.emailAddress = update.email;
+      buyer.email = update.email;
     }
     if (update.sms !== undefined) {
       if (!SMS_NUMBER.test(update.sms)) {
@@ -347,7 +349,7 @@ export async function updateInvoiceContact(ctx: EngineContext, merchantId: strin
     }
     return trx
       .updateTable('invoices')
-      .set({ buyer_provided: toJson(provided) })
+      .set({ buyer_provided: toJson(provided), buyer: toJson(buyer) })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();

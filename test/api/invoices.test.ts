@@ -330,9 +330,19 @@ describe('invoices', () => {
       expectInvoiceContract(updated);
       expect(updated.buyerProvidedEmail).to.equal('buyer@example.com');
       expect(updated.buyerProvidedInfo.emailAddress).to.equal('buyer@example.com');
+      expect(updated.buyer.email).to.equal('buyer@example.com');
       const again = await sdkError(merchant.updateInvoice(created.id, { buyerEmail: 'other@example.com' }));
       expect(again.code).to.equal('030115');
       expect(again.message).to.include('Email already set on invoice');
+    });
+
+    it('takes PHP’s body, where the unused buyerSms and smsCode are empty strings', async () => {
+      const created = (await merchant.createInvoice(sdkInvoice(1, 'USD'))) as unknown as Json;
+      const updated = (await merchant.updateInvoice(created.id, { buyerEmail: 'php@example.com', buyerSms: '', smsCode: '', autoVerify: false } as never)) as unknown as Json;
+      expect(updated.buyer.email).to.equal('php@example.com');
+      const sms = (await merchant.createInvoice(sdkInvoice(1, 'USD'))) as unknown as Json;
+      const bySms = (await merchant.updateInvoice(sms.id, { buyerEmail: '', buyerSms: '+12223334444', smsCode: '', autoVerify: true } as never)) as unknown as Json;
+      expect(bySms.buyerProvidedInfo).to.include({ sms: '+12223334444', smsVerified: true });
     });
 
     it('verifies an SMS number with autoVerify, or with the code shown in the sandbox', async () => {

@@ -123,10 +123,10 @@ describe('refunds', () => {
     expect(submitted).to.include({ id: preview.id, status: 'created', preview: false });
     await emu.sandbox.refundAddress(preview.id, 'tb1q6rz28mcfaxtmd6v789l9rrlrusdprr9pqcpvkl');
     const cancelled = (await merchant.cancelRefund(preview.id)) as unknown as Json;
-    expect(cancelled.status).to.equal('cancelled');
+    expect(cancelled.status).to.equal('canceled');
     const another = (await merchant.createRefund(refundOf(invoice.id, 5, { guid: `g-${randomUUID()}` }))) as unknown as Json;
     expect(another.status).to.equal('created');
-    expect(((await merchant.cancelRefundByGuid(another.guid)) as unknown as Json).status).to.equal('cancelled');
+    expect(((await merchant.cancelRefundByGuid(another.guid)) as unknown as Json).status).to.equal('canceled');
   });
 
   it('resends the refund webhook with the refund token (SDK) or the merchant token', async () => {
@@ -134,7 +134,7 @@ describe('refunds', () => {
     const refund = (await merchant.createRefund(refundOf(invoice.id, 10))) as unknown as Json;
     expect(await merchant.sendRefundNotification(refund.id, refund.token)).to.equal(true);
     const { json } = await rawRequest(emu, 'POST', `refunds/${refund.id}/notifications`, { key, body: { token: merchantToken } });
-    expect(json).to.deep.equal({ status: 'success', data: {}, message: null });
+    expect(json).to.deep.equal({ status: 'success', message: null });
     await emu.webhooks.flush();
     expect(received().filter((body) => body.event.code === 7001)).to.have.length(3);
   });

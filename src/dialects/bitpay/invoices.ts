@@ -116,7 +116,9 @@ export function invoicesRoutes(engine: EngineContext, sandbox: Sandbox, auth: Au
   });
 
   router.put('/invoices/:id', merchantOnly, async (ctx) => {
-    const update = contactUpdateOf(validated<UpdateInvoiceRequest>('requests/invoice-update', 'invoice', bodyOf(ctx)));
+    // PHP's SDK sends all of buyerEmail, buyerSms and smsCode, the unused ones as "".
+    const given = Object.fromEntries(Object.entries(bodyOf(ctx)).filter(([field, value]) => !(value === '' && ['buyerEmail', 'buyerSms', 'smsCode'].includes(field))));
+    const update = contactUpdateOf(validated<UpdateInvoiceRequest>('requests/invoice-update', 'invoice', given));
     await respond(ctx, await updateInvoiceContact(engine, principalOf(ctx).merchantId, ctx.params.id as string, update));
   });
 

@@ -16,6 +16,12 @@ import { bodyOf, type AppContext, type AppState } from '../../http/context.js';
 import { validated } from '../../http/validate.js';
 import { presentRefund } from './presenters/refund.js';
 
+/**
+ * The answer to an action that returns no object: without a `data` key, the one shape every SDK
+ * reads as true (PHP reads `status` from the body when there is no `data`, Node and Python from the top).
+ */
+export const STATUS_SUCCESS = { status: 'success', message: null } as const;
+
 /** `:key` of /refunds/:key or /refunds/guid/:key. */
 const byId = (ctx: AppContext) => ({ id: ctx.params.key as string });
 const byGuid = (ctx: AppContext) => ({ guid: ctx.params.key as string });
@@ -58,7 +64,7 @@ export function refundsRoutes(engine: EngineContext, auth: AuthOptions): Router<
   };
   router.post('/refunds/:key/notifications', requireTokenOrResource(auth, ['merchant'], refundResource), async (ctx) => {
     await resendRefundWebhook(engine, merchantOf(ctx), ctx.params.key as string);
-    ctx.body = { status: 'success', data: {}, message: null };
+    ctx.body = STATUS_SUCCESS;
   });
 
   return router;

@@ -5,14 +5,18 @@ import { definedOnly } from './defined.js';
 const iso = (ms: number) => new Date(ms).toISOString();
 const btc = (sats: number) => new Decimal(satsToBtc(sats)).toNumber();
 
-/** BitPay's refund object (BITPAY-WIRE §3.2): amounts in the refund currency, transaction* in BTC, dates ISO 8601. */
+/**
+ * BitPay's refund object (BITPAY-WIRE §3.2): amounts in the refund currency, transaction* in BTC,
+ * dates ISO 8601. A cancelled refund reads `canceled`, as test.bitpay.com answers it (the SDKs'
+ * functional tests expect that spelling; their enums say `cancelled`).
+ */
 export function presentRefund(refund: Refund) {
   const data = {
     id: refund.id,
     guid: refund.guid ?? undefined,
     invoice: refund.invoice_id,
     reference: refund.reference ?? undefined,
-    status: refund.status,
+    status: refund.status === 'cancelled' ? 'canceled' : refund.status,
     amount: Number(refund.amount),
     currency: refund.currency,
     transactionCurrency: 'BTC',
