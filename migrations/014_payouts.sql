@@ -62,3 +62,5 @@ ALTER TABLE chain_transactions ADD COLUMN payout_id text;
 -- Webhooks about payouts and recipients carry the object as it was when queued.
 ALTER TABLE webhook_deliveries ADD COLUMN payout_id text;
 ALTER TABLE webhook_deliveries ADD COLUMN recipient_id text;
+ALTER TABLE webhook_deliveries DROP CONSTRAINT webhook_deliveries_kind_check;
+ALTER TABLE webhook_deliveries ADD CONSTRAINT webhook_deliveries_kind_check CHECK (kind IN ('invoice', 'refund', 'payout', 'recipient'));

@@ -37,8 +37,8 @@ export const USUAL_HTTP_STATUS: Readonly<Record<ErrorKind, number>> = {
   fault: 500,
 };
 
-/** What an error is about: an invoice, a refund, a credential (token, pairing, sign-in), or the request as such. */
-export type ErrorSubject = 'invoice' | 'refund' | 'credential' | 'request';
+/** What an error is about: an invoice, a refund, a payout, a recipient, a settlement, a bill, a credential (token, pairing, sign-in), or the request as such. */
+export type ErrorSubject = 'invoice' | 'refund' | 'payout' | 'recipient' | 'settlement' | 'bill' | 'credential' | 'request';
 
 export interface EngineErrorOptions {
   subject: ErrorSubject;

@@ -2,7 +2,7 @@ import { resolveConfig, type Config, type ConfigInput } from './config.js';
 import { parseDuration } from './domain/duration.js';
 import { seededRandom } from './domain/ids.js';
 import { tip } from './engine/chain.js';
-import { createMerchant } from './engine/merchants.js';
+import { createMerchant, resolveMerchant } from './engine/merchants.js';
 import type { PaymentRequest } from './engine/payments.js';
 import { approvePairingCode, createPairingCode, listTokens, type ServerPairingRequest } from './engine/tokens.js';
 import {
@@ -15,6 +15,7 @@ import {
 } from './http/sandbox/presenters.js';
 import { presentRefund } from './dialects/bitpay/presenters/refund.js';
 import { apiKeyDialect, resolveInvoiceName } from './dialects/registry.js';
+import { Decimal } from './domain/money.js';
 import type { Logger } from './logger.js';
 import { startServer } from './server.js';
 
@@ -49,6 +50,12 @@ export interface Emulator {
     expire(invoiceId: string): Promise<void>;
     /** A bank transfer paying a line-item invoice (seed 001, `payment_methods` with `wire`) in full arrived. */
     receiveWire(invoiceId: string): Promise<void>;
+    /** A payout recipient accepts its invite and is active. */
+    acceptRecipient(recipientId: string): Promise<void>;
+    /** A payout fails; what funding took goes back to the ledger. */
+    failPayout(payoutId: string, reason?: string): Promise<void>;
+    /** Money arrives in a merchant's ledger of `currency` (default merchant when none is named). */
+    deposit(currency: string, amount: number | string, merchantId?: string): Promise<void>;
     doubleSpend(txid: string): Promise<void>;
     reset(options?: { keepTokens?: boolean }): Promise<void>;
     /** The buyer gives a refund address (one of the simulated wallet's by default): the refund is pending. */
@@ -124,6 +131,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       mine: async (count = 1) => (await sandbox.mine(count)).map(presentSandboxBlock),
       expire: async (invoiceId) => void (await sandbox.expire(await named(invoiceId))),
       receiveWire: async (invoiceId) => void (await sandbox.receiveWire(await named(invoiceId))),
+      acceptRecipient: async (recipientId) => void (await sandbox.acceptRecipient(recipientId)),
+      failPayout: async (payoutId, reason) => void (await sandbox.failPayout(payoutId, reason)),
+      deposit: async (currency, amount, merchantId) => void (await sandbox.deposit((await resolveMerchant(engine.db, merchantId)).id, currency, new Decimal(amount))),
       doubleSpend: async (txid) => void (await sandbox.doubleSpend(txid)),
       reset: (resetOptions) => sandbox.reset(resetOptions),
       refundAddress: async (refundId, address) => presentRefund(await sandbox.refundAddress(refundId, address)),

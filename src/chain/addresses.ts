@@ -5,6 +5,7 @@ import { BIP32Factory, type BIP32Interface } from 'bip32';
 import * as bitcoin from 'bitcoinjs-lib';
 import bs58check from 'bs58check';
 import type { BtcNetwork } from '../config.js';
+import type { RandomSource } from '../domain/ids.js';
 
 const bip32 = BIP32Factory(ecc);
 
@@ -72,4 +73,11 @@ export function createAddressDeriver(accountXpub: string, network: BtcNetwork): 
     // P2WPKH: witness version 0 over HASH160 of the key (what bitcoin.payments.p2wpkh computes, without its validation pass).
     return bitcoin.address.toBech32(bitcoin.crypto.hash160(childPublicKey(receive.publicKey, receive.chainCode, index)), 0, btcNetwork.bech32);
   };
+}
+
+/** A fresh address of a simulated wallet (a buyer's refund address, a payout recipient's), on the configured network. */
+export function simulatedWalletAddress(random: RandomSource, network: BtcNetwork): string {
+  let key: Uint8Array | null = null;
+  while (!key) key = ecc.pointFromScalar(random.bytes(32), true);
+  return bitcoin.payments.p2wpkh({ pubkey: key, network: NETWORKS[network] }).address as string;
 }

@@ -5,6 +5,7 @@ import type { BlocksTable, ChainTransactionsTable, VirtualClockTable } from './t
 import type { InvoiceEventsTable } from './tables/invoice-events.js';
 import type { InvoicesTable } from './tables/invoices.js';
 import type { LedgerEntriesTable } from './tables/ledger.js';
+import type { PayoutRecipientsTable, PayoutsTable } from './tables/payouts.js';
 import type { MerchantsTable } from './tables/merchants.js';
 import type { PaymentLinksTable, ReleasedAddressesTable } from './tables/payment-links.js';
 import type { RatesTable } from './tables/rates.js';
@@ -29,6 +30,8 @@ export interface Database {
   refunds: RefundsTable;
   bills: BillsTable;
   ledger_entries: LedgerEntriesTable;
+  payout_recipients: PayoutRecipientsTable;
+  payouts: PayoutsTable;
   payment_links: PaymentLinksTable;
   released_addresses: ReleasedAddressesTable;
 }

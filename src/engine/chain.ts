@@ -3,7 +3,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Db } from '../db/schema.js';
 import type { BlocksTable, ChainTransactionsTable } from '../db/tables/chain.js';
 import { COMPLETE_CONFIRMATIONS } from '../domain/lifecycle.js';
-import { notFound, invalidParam, conflict } from '../errors.js';
+import { notFound, invalidParam } from '../errors.js';
 import type { EngineContext } from './context.js';
 
 export type Block = Selectable<BlocksTable>;
@@ -108,6 +108,8 @@ async function mine(ctx: EngineContext, plan: (tip: Block) => MiningPlan): Promi
           .$narrowType<{ invoice_id: string }>(),
       )
       .execute();
+    // Payouts being sent may have their confirmation now.
+    await trx.updateTable('payouts').set({ due_at: now }).where('status', '=', 'processing').where('due_at', 'is', null).execute();
     return blocks;
   });
 }

@@ -5,6 +5,8 @@ import type { ChainTransaction } from './chain.js';
 import type { EngineContext } from './context.js';
 import type { Invoice } from './invoices.js';
 import type { Refund } from './refunds.js';
+import type { Payout } from './payouts.js';
+import type { PayoutRecipient } from './payout-recipients.js';
 
 /**
  * What happened, as the engine tells the dialects. Each event carries the entities as they are
@@ -28,10 +30,18 @@ export type DomainEvent =
   /** A refund of the invoice was sent to the buyer. */
   | { type: 'invoice-refunded'; invoice: Invoice; refund: Refund }
   /** A bill was drafted, or cancelled while a draft (an issued bill's changes are its invoice's). */
-  | { type: 'bill-changed'; bill: Bill; change: 'created' | 'cancelled' };
+  | { type: 'bill-changed'; bill: Bill; change: 'created' | 'cancelled' }
+  /** A payout recipient reached a status (invited, active, removed…). */
+  | { type: 'recipient-changed'; recipient: PayoutRecipient }
+  /** The merchant asked to be notified of the recipient again, as it is now. */
+  | { type: 'recipient-notification-requested'; recipient: PayoutRecipient }
+  /** A payout reached a status (funded, processing, complete, cancelled, failed). */
+  | { type: 'payout-changed'; payout: Payout }
+  /** The merchant asked to be notified of the payout again, as it is now. */
+  | { type: 'payout-notification-requested'; payout: Payout };
 
 /** The events about an invoice. */
-export type InvoiceEvent = Exclude<DomainEvent, { type: 'bill-changed' }>;
+export type InvoiceEvent = Extract<DomainEvent, { invoice: Invoice }>;
 
 export type DomainEventType = DomainEvent['type'];
 

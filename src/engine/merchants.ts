@@ -41,6 +41,7 @@ export interface StoreSettings {
   paymentTolerance?: string;
   /** percent of a completed invoice's price charged to the merchant's ledger, a decimal string */
   feePercent?: string;
+  recipientsAutoActive?: boolean;
 }
 
 function settingsRow(settings: StoreSettings) {
@@ -52,6 +53,7 @@ function settingsRow(settings: StoreSettings) {
     ...(settings.monitoringExpirationSeconds !== undefined ? { monitoring_expiration_seconds: settings.monitoringExpirationSeconds } : {}),
     ...(settings.paymentTolerance !== undefined ? { payment_tolerance: settings.paymentTolerance } : {}),
     ...(settings.feePercent !== undefined ? { fee_percent: settings.feePercent } : {}),
+    ...(settings.recipientsAutoActive !== undefined ? { recipients_auto_active: settings.recipientsAutoActive } : {}),
   };
 }
 

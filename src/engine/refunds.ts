@@ -1,9 +1,9 @@
-import * as ecc from 'tiny-secp256k1';
 import * as bitcoin from 'bitcoinjs-lib';
 import type { Selectable, Transaction } from 'kysely';
 import type { Database, Db } from '../db/schema.js';
 import { toJson } from '../db/json.js';
 import type { RefundsTable } from '../db/tables/refunds.js';
+import { simulatedWalletAddress } from '../chain/addresses.js';
 import { base58Text } from '../domain/ids.js';
 import { Decimal, satsToBtc } from '../domain/money.js';
 import { ACTIVE_REFUND_STATUSES, canMove, NOTIFIED_REFUND_STATUSES, refundAmounts, type RefundStatus } from '../domain/refund.js';
@@ -218,17 +218,10 @@ export async function resendRefundWebhook(ctx: EngineContext, merchantId: string
 
 const NETWORKS = { testnet: bitcoin.networks.testnet, regtest: bitcoin.networks.regtest };
 
-/** An address of the simulated buyer's wallet, for when the sandbox is not given one. */
-function buyerAddress(ctx: EngineContext): string {
-  let key: Uint8Array | null = null;
-  while (!key) key = ecc.pointFromScalar(ctx.random.bytes(32), true);
-  return bitcoin.payments.p2wpkh({ pubkey: key, network: NETWORKS[ctx.config.btcNetwork] }).address as string;
-}
-
 /** Sandbox: the buyer gives a refund address (→ pending). */
 export async function supplyRefundAddress(ctx: EngineContext, refundId: string, address?: unknown): Promise<Refund> {
   let chosen: string;
-  if (address === undefined || address === null || address === '') chosen = buyerAddress(ctx);
+  if (address === undefined || address === null || address === '') chosen = simulatedWalletAddress(ctx.random, ctx.config.btcNetwork);
   else if (typeof address !== 'string') throw invalidParam('refund', 'address must be a string');
   else {
     try {

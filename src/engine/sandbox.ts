@@ -3,6 +3,9 @@ import { chainViewOf, ensureGenesis, lockChain, mineBlocks, type Block } from '.
 import type { EngineContext } from './context.js';
 import { findInvoice, getInvoice, invoiceEvents, type Invoice } from './invoices.js';
 import { receiveWire } from './bills.js';
+import type { Decimal } from '../domain/money.js';
+import { acceptRecipientInvite } from './payout-recipients.js';
+import { depositToLedger, failPayout } from './payouts.js';
 import { ensureDefaultMerchant } from './merchants.js';
 import { blocksToReach, doubleSpend, expireInvoice, payInvoice, type PaymentRequest } from './payments.js';
 import { seedRates } from './rates.js';
@@ -32,6 +35,12 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks
     refundAddress: (refundId: string, address?: unknown) => supplyRefundAddress(ctx, refundId, address).then(thenTick),
     completeRefund: (refundId: string) => completeRefund(ctx, refundId).then(thenTick),
     failRefund: (refundId: string) => failRefund(ctx, refundId).then(thenTick),
+    /** The payout recipient accepts its invite: unverified, verified, active. */
+    acceptRecipient: (recipientId: string) => acceptRecipientInvite(ctx, recipientId).then(thenTick),
+    /** The payout fails; what funding took from the ledger goes back. */
+    failPayout: (payoutId: string, reason?: string) => failPayout(ctx, payoutId, reason).then(thenTick),
+    /** Money arrives in a merchant's ledger; payouts waiting for it are looked at now. */
+    deposit: (merchantId: string, currency: string, amount: Decimal) => depositToLedger(ctx, merchantId, currency, amount).then(thenTick),
     /** A bank transfer paying the invoice's bill in full arrived. */
     receiveWire: (invoiceId: string) => receiveWire(ctx, { invoiceId }).then((view) => thenTick(view.invoice as Invoice)),
 
@@ -88,6 +97,8 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks
         await trx.deleteFrom('webhook_deliveries').execute();
         await trx.deleteFrom('invoice_events').execute();
         await trx.deleteFrom('ledger_entries').execute();
+        await trx.deleteFrom('payouts').execute();
+        await trx.deleteFrom('payout_recipients').execute();
         await trx.deleteFrom('bills').execute();
         await trx.deleteFrom('payment_links').execute();
         await trx.deleteFrom('released_addresses').execute();

@@ -14,7 +14,7 @@ import {
   type TokenStatus,
 } from '../domain/pairing.js';
 import { isValidSin } from '../crypto/sin.js';
-import { invalidParam, conflict, credentialError } from '../errors.js';
+import { invalidParam, credentialError } from '../errors.js';
 import type { EngineContext } from './context.js';
 import { defaultMerchant, getMerchant, resolveMerchant } from './merchants.js';
 

@@ -1,6 +1,7 @@
 import { mineDueBlocks } from '../engine/chain.js';
 import type { EngineContext } from '../engine/context.js';
 import { drainDueWork } from '../engine/lifecycle.js';
+import { advanceDuePayouts } from '../engine/payouts.js';
 import { startLoop } from './loop.js';
 
 export interface Scheduler {
@@ -20,7 +21,9 @@ export function startScheduler(ctx: EngineContext, intervalMs: number, afterPass
     async () => {
       await ctx.clock.refresh();
       await mineDueBlocks(ctx);
-      if ((await drainDueWork(ctx)) > 0) afterPass();
+      const invoices = await drainDueWork(ctx);
+      const payouts = await advanceDuePayouts(ctx);
+      if (invoices + payouts > 0) afterPass();
     },
     intervalMs,
     ctx.logger,

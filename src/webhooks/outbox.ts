@@ -17,6 +17,8 @@ export interface NewDelivery {
   invoiceId: string | null;
   billId?: string;
   refundId?: string;
+  payoutId?: string;
+  recipientId?: string;
   /** Deliveries of one stream go out in order (default: the invoice's, else the bill's). */
   stream?: string;
   url: string;
@@ -41,11 +43,13 @@ export async function queueDeliveries(db: Db, ctx: EngineContext, deliveries: Ne
   const rows = deliveries.map((d) => ({
     id: base58Text(ctx.random, 22),
     dialect: d.dialect,
-    kind: d.refundId ? ('refund' as const) : ('invoice' as const),
+    kind: d.refundId ? ('refund' as const) : d.payoutId ? ('payout' as const) : d.recipientId ? ('recipient' as const) : ('invoice' as const),
     invoice_id: d.invoiceId,
     bill_id: d.billId ?? null,
+    payout_id: d.payoutId ?? null,
+    recipient_id: d.recipientId ?? null,
     refund_id: d.refundId ?? null,
-    stream: d.stream ?? d.invoiceId ?? d.billId ?? 'bills',
+    stream: d.stream ?? d.invoiceId ?? d.billId ?? d.payoutId ?? d.recipientId ?? 'merchant',
     url: d.url,
     event_code: d.event.code,
     event_name: d.event.name,

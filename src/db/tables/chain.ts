@@ -13,6 +13,8 @@ export interface ChainTransactionsTable {
   invoice_id: string | null;
   /** Set on the outgoing transaction that pays a refund. */
   refund_id: string | null;
+  /** Set on the outgoing transaction that pays a payout. */
+  payout_id: Generated<string | null>;
   address: string;
   output_index: number;
   amount_sats: number;

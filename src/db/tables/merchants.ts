@@ -18,4 +18,6 @@ export interface MerchantsTable {
   payment_tolerance: Generated<string>;
   /** numeric, read as a decimal string: percent of a completed invoice's price charged as a fee */
   fee_percent: Generated<string>;
+  /** Recipients are active as soon as they are invited (no acceptance in the sandbox needed). */
+  recipients_auto_active: Generated<boolean>;
 }

@@ -8,10 +8,12 @@ export interface WebhookDeliveriesTable {
   seq: Generated<number>;
   /** The dialect whose webhook format renders, signs and retries this delivery. */
   dialect: string;
-  kind: 'invoice' | 'refund';
+  kind: 'invoice' | 'refund' | 'payout' | 'recipient';
   /** null for a bill's webhooks from before it had an invoice */
   invoice_id: string | null;
   bill_id: string | null;
+  payout_id: Generated<string | null>;
+  recipient_id: Generated<string | null>;
   refund_id: string | null;
   stream: string;
   url: string;

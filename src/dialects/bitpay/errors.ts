@@ -1,7 +1,8 @@
 import { USUAL_HTTP_STATUS, type EngineError, type ErrorKind, type ErrorSubject } from '../../errors.js';
 
 const METHOD_PREFIX: Record<string, string> = { POST: '01', GET: '02', PUT: '03', DELETE: '04' };
-const SUBJECT_DIGITS: Record<ErrorSubject, string> = { request: '00', credential: '00', invoice: '01', refund: '02' };
+/** Resource digits: invoice 01 and refund 02 are BitPay's; the others are the emulator's choice (README compatibility notes). */
+const SUBJECT_DIGITS: Record<ErrorSubject, string> = { request: '00', credential: '00', invoice: '01', refund: '02', bill: '03', recipient: '04', payout: '05', settlement: '06' };
 
 /** The last two digits by kind: 01 not found, 02 invalid, 03 missing. */
 const KIND_SUFFIX: Partial<Record<ErrorKind, string>> = { 'not-found': '01', 'method-not-allowed': '01', missing: '03', fault: '00' };

@@ -1,5 +1,4 @@
 import Router from '@koa/router';
-import { dateRange } from '../../domain/query.js';
 import type { EngineContext } from '../../engine/context.js';
 import { ledgerBalances, ledgerEntries } from '../../engine/ledger.js';
 import { invalidParam } from '../../errors.js';
@@ -8,7 +7,7 @@ import { validated } from '../../http/validate.js';
 import { findCurrency } from '../../fixtures.js';
 import { principalOf, requireToken, type AuthOptions } from './auth.js';
 import { presentLedgerBalance, presentLedgerEntry } from './presenters/ledger.js';
-import { queryOf } from './query.js';
+import { optionalDateRange, queryOf } from './query.js';
 
 /** BitPay's Ledgers resource (BITPAY-WIRE §3.4): merchant facade, signed. */
 export function ledgersRoutes(engine: EngineContext, auth: AuthOptions): Router<AppState> {
@@ -23,12 +22,7 @@ export function ledgersRoutes(engine: EngineContext, auth: AuthOptions): Router<
     const query = validated<{ startDate?: string; endDate?: string }>('requests/ledger-entries', 'request', queryOf(ctx));
     const currency = (ctx.params.currency as string).toUpperCase();
     if (!findCurrency(currency)) throw invalidParam('request', `Invalid parameter currency: ${ctx.params.currency} is not a currency`);
-    let range = {};
-    if (query.startDate !== undefined || query.endDate !== undefined) {
-      const found = dateRange(query.startDate ?? '1970-01-01', query.endDate ?? '9999-12-31');
-      if (!found) throw invalidParam('request', 'Invalid parameters startDate, endDate: endDate must not be before startDate');
-      range = found;
-    }
+    const range = optionalDateRange(query.startDate, query.endDate, 'request');
     ctx.body = { data: (await ledgerEntries(engine.db, principalOf(ctx).merchantId, currency, range)).map(presentLedgerEntry) };
   });
 

@@ -1,5 +1,6 @@
 import type { InvoiceStatus, TransactionSpeed } from '../../domain/invoice.js';
 import type { Step } from '../../domain/lifecycle.js';
+import type { PayoutStatus, RecipientStatus } from '../../domain/payouts.js';
 import type { RefundStatus } from '../../domain/refund.js';
 
 /** BitPay's invoice webhook codes (BITPAY-WIRE §5.3). */
@@ -23,6 +24,26 @@ export const REFUND_EVENTS: Partial<Record<RefundStatus, WebhookEvent>> = {
   success: { code: 7003, name: 'refund_success' },
   failure: { code: 7004, name: 'refund_failure' },
 };
+
+/** BitPay's payout webhooks (BITPAY-WIRE §5.3), by the status they announce; a failed payout has no code. */
+export const PAYOUT_EVENTS: Partial<Record<PayoutStatus, WebhookEvent>> = {
+  funded: { code: 5001, name: 'payout_funded' },
+  processing: { code: 5002, name: 'payout_processing' },
+  complete: { code: 5003, name: 'payout_completed' },
+  cancelled: { code: 5004, name: 'payout_cancelled' },
+};
+export const PAYOUT_MANUALLY_NOTIFIED: WebhookEvent = { code: 5005, name: 'payout_manuallyNotified' };
+
+/** BitPay's recipient webhooks (BITPAY-WIRE §5.3), by the status they announce. */
+export const RECIPIENT_EVENTS: Record<RecipientStatus, WebhookEvent> = {
+  invited: { code: 4001, name: 'recipient_invited' },
+  unverified: { code: 4002, name: 'recipient_unverified' },
+  verified: { code: 4003, name: 'recipient_verified' },
+  active: { code: 4004, name: 'recipient_active' },
+  paused: { code: 4005, name: 'recipient_paused' },
+  removed: { code: 4006, name: 'recipient_removed' },
+};
+export const RECIPIENT_MANUALLY_NOTIFIED: WebhookEvent = { code: 4007, name: 'recipient_manuallyNotified' };
 
 const FOR_STATUS: Partial<Record<InvoiceStatus, WebhookEvent>> = {
   paid: INVOICE_EVENTS.paidInFull,

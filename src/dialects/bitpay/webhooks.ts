@@ -2,13 +2,16 @@ import { webhookSignature } from '../../crypto/hmac.js';
 import { chainViewOf } from '../../engine/chain.js';
 import type { EngineContext } from '../../engine/context.js';
 import type { DomainEvent, DomainEventType, EventSubscriber } from '../../engine/events.js';
+import type { Db } from '../../db/schema.js';
 import type { Invoice } from '../../engine/invoices.js';
+import { payoutTransactions, recipientsOf } from '../../engine/payouts.js';
+import { presentPayout } from './presenters/payout.js';
 import { isDelivered, type WebhookFormat } from '../../webhooks/format.js';
 import { queueDeliveries, type Delivery, type NewDelivery } from '../../webhooks/outbox.js';
 import { presentInvoice } from './presenters/invoice.js';
 import { presentRefund } from './presenters/refund.js';
 import { presentInvoiceWebhookData, webhookBody } from './presenters/webhook.js';
-import { INVOICE_EVENTS, nextAttemptDelay, REFUND_EVENTS, webhookForStep, type WebhookEvent } from './webhook-policy.js';
+import { INVOICE_EVENTS, nextAttemptDelay, PAYOUT_EVENTS, PAYOUT_MANUALLY_NOTIFIED, RECIPIENT_EVENTS, RECIPIENT_MANUALLY_NOTIFIED, REFUND_EVENTS, webhookForStep, type WebhookEvent } from './webhook-policy.js';
 
 export const BITPAY = 'bitpay';
 
@@ -28,9 +31,9 @@ function delivery(invoice: Invoice, event: WebhookEvent, extended: boolean, refu
   ];
 }
 
-/** The IPNs BitPay sends for an event (BITPAY-WIRE §5): none, or one. */
+/** The IPNs BitPay sends for an invoice's event (BITPAY-WIRE §5): none, or one. */
 function ipnsFor(event: DomainEvent): NewDelivery[] {
-  if (event.type === 'bill-changed') return [];
+  if (!('invoice' in event)) return [];
   const { invoice } = event;
   switch (event.type) {
     case 'invoice-changed': {
@@ -56,12 +59,38 @@ function ipnsFor(event: DomainEvent): NewDelivery[] {
   }
 }
 
+/**
+ * Payout and recipient webhooks: `{event, data}` to their notificationURL, signed with the payout
+ * token that made them, with the object as it was when the event happened (without its token).
+ */
+async function payoutWebhooks(db: Db, events: DomainEvent[]): Promise<NewDelivery[]> {
+  const deliveries: NewDelivery[] = [];
+  const payouts = events.flatMap((e) => (e.type === 'payout-changed' || e.type === 'payout-notification-requested' ? [e.payout] : []));
+  const [recipients, transactions] = await Promise.all([recipientsOf(db, payouts), payoutTransactions(db, payouts.map((p) => p.id))]);
+  for (const event of events) {
+    if (event.type === 'payout-changed' || event.type === 'payout-notification-requested') {
+      const { payout } = event;
+      const code = event.type === 'payout-changed' ? PAYOUT_EVENTS[payout.status] : PAYOUT_MANUALLY_NOTIFIED;
+      if (!code || !payout.notification_url) continue;
+      const { token: _token, ...data } = presentPayout(payout, recipients.get(payout.recipient_id), transactions.get(payout.id));
+      deliveries.push({ dialect: BITPAY, invoiceId: null, payoutId: payout.id, url: payout.notification_url, event: code, extended: true, signingKey: payout.api_token, payload: { body: webhookBody(code, data, true) } });
+    } else if (event.type === 'recipient-changed' || event.type === 'recipient-notification-requested') {
+      const { recipient } = event;
+      const code = event.type === 'recipient-changed' ? RECIPIENT_EVENTS[recipient.status] : RECIPIENT_MANUALLY_NOTIFIED;
+      if (!recipient.notification_url) continue;
+      const data = { id: recipient.id, shopperId: recipient.shopper_id, email: recipient.email, label: recipient.label ?? '', status: recipient.status };
+      deliveries.push({ dialect: BITPAY, invoiceId: null, recipientId: recipient.id, url: recipient.notification_url, event: code, extended: true, signingKey: recipient.api_token, payload: { body: webhookBody(code, data, true) } });
+    }
+  }
+  return deliveries;
+}
+
 /** The events no IPN tells of. */
 const SILENT: ReadonlySet<DomainEventType> = new Set(['invoice-created', 'payment-received', 'payment-settled', 'bill-changed']);
 
 export const bitpaySubscriber: EventSubscriber = {
   listensTo: async (_ctx, type) => !SILENT.has(type),
-  queue: (db, ctx, events, at) => queueDeliveries(db, ctx, events.flatMap(ipnsFor), at),
+  queue: async (db, ctx, events, at) => queueDeliveries(db, ctx, [...events.flatMap(ipnsFor), ...(await payoutWebhooks(db, events))], at),
 };
 
 /**
@@ -73,7 +102,7 @@ async function render(ctx: EngineContext, deliveries: Delivery[], publicUrl: str
   const invoiceIds = [...new Set(deliveries.flatMap((d) => (d.invoice_id === null ? [] : [d.invoice_id])))];
   const refundIds = deliveries.flatMap((d) => (d.refund_id === null ? [] : [d.refund_id]));
   const [invoices, refunds, chain] = await Promise.all([
-    ctx.db.selectFrom('invoices').selectAll().where('id', 'in', invoiceIds).execute(),
+    invoiceIds.length === 0 ? [] : ctx.db.selectFrom('invoices').selectAll().where('id', 'in', invoiceIds).execute(),
     refundIds.length === 0 ? [] : ctx.db.selectFrom('refunds').selectAll().where('id', 'in', refundIds).execute(),
     chainViewOf(ctx.db, invoiceIds),
   ]);
@@ -87,6 +116,10 @@ async function render(ctx: EngineContext, deliveries: Delivery[], publicUrl: str
   );
   const bodies = new Map<string, string>();
   for (const d of deliveries) {
+    if (typeof d.payload?.body === 'string') {
+      bodies.set(d.id, d.payload.body);
+      continue;
+    }
     const data = d.refund_id !== null ? refundData.get(d.refund_id) : d.invoice_id !== null ? invoiceData.get(d.invoice_id) : undefined;
     if (data) bodies.set(d.id, webhookBody({ code: d.event_code as number, name: d.event_name }, data, d.extended));
   }

@@ -2,7 +2,7 @@ import { webhookSignature } from '../../crypto/hmac.js';
 import type { Db } from '../../db/schema.js';
 import { billsOfInvoices, type BillView } from '../../engine/bills.js';
 import type { EngineContext } from '../../engine/context.js';
-import type { DomainEvent, EventSubscriber } from '../../engine/events.js';
+import type { DomainEvent, DomainEventType, EventSubscriber } from '../../engine/events.js';
 import { activeSubscriptions, type WebhookSubscription } from '../../engine/webhook-subscriptions.js';
 import type { WebhookFormat } from '../../webhooks/format.js';
 import { queueDeliveries, type NewDelivery } from '../../webhooks/outbox.js';
@@ -38,13 +38,16 @@ function toldBy(event: DomainEvent): Told[] {
   }
 }
 
+/** The domain events seed 001's webhooks tell of (its invoice.created is a bill's creation, not an invoice's). */
+const BTPAY_EVENT_SOURCES: ReadonlySet<DomainEventType> = new Set(['bill-changed', 'invoice-changed', 'payment-received', 'payment-settled']);
+
 const subscribed = (subscription: WebhookSubscription, event: string) => subscription.events === null || subscription.events.includes(event);
 
 /** Seed 001's webhooks: each active webhook of the bill's merchant that wants the event, with the bill's data as it then was. */
 export const btpaySubscriber: EventSubscriber = {
   listensTo: async (ctx, type) => {
     const subscriptions = await activeSubscriptions(ctx.db, ctx, BTPAY);
-    if (type === 'invoice-created') return false;
+    if (!BTPAY_EVENT_SOURCES.has(type)) return false;
     if (type === 'bill-changed') return subscriptions.some((s) => subscribed(s, 'invoice.created') || subscribed(s, 'invoice.cancelled'));
     return subscriptions.length > 0;
   },

@@ -1,7 +1,7 @@
 import { webhookSignature } from '../../crypto/hmac.js';
 import type { Db } from '../../db/schema.js';
 import type { EngineContext } from '../../engine/context.js';
-import type { DomainEvent, EventSubscriber } from '../../engine/events.js';
+import type { DomainEvent, DomainEventType, EventSubscriber } from '../../engine/events.js';
 import type { Invoice } from '../../engine/invoices.js';
 import { activeSubscriptions, type WebhookSubscription } from '../../engine/webhook-subscriptions.js';
 import type { WebhookFormat } from '../../webhooks/format.js';
@@ -50,7 +50,7 @@ function paymentFields(event: Extract<DomainEvent, { payment: unknown }>) {
  * settled on first sight was Processing first, unless marked by hand.
  */
 export function greenfieldEvents(event: DomainEvent): GreenfieldEvent[] {
-  if (event.type === 'bill-changed') return [];
+  if (!('invoice' in event)) return [];
   const { invoice } = event;
   switch (event.type) {
     case 'invoice-created':
@@ -89,6 +89,9 @@ export function greenfieldEvents(event: DomainEvent): GreenfieldEvent[] {
   }
 }
 
+/** The domain events store webhooks tell of: those about invoices. */
+const GREENFIELD_EVENT_SOURCES: ReadonlySet<DomainEventType> = new Set(['invoice-created', 'payment-received', 'payment-settled', 'invoice-changed']);
+
 function subscribed(subscription: WebhookSubscription, type: string): boolean {
   return subscription.events === null || subscription.events.includes(type);
 }
@@ -101,7 +104,7 @@ function subscribed(subscription: WebhookSubscription, type: string): boolean {
 export const greenfieldSubscriber: EventSubscriber = {
   listensTo: async (ctx, type) => {
     const subscriptions = await activeSubscriptions(ctx.db, ctx, GREENFIELD);
-    if (type === 'bill-changed') return false;
+    if (!GREENFIELD_EVENT_SOURCES.has(type)) return false;
     return type === 'invoice-created' ? subscriptions.some((s) => subscribed(s, 'InvoiceCreated')) : subscriptions.length > 0;
   },
   queue: queueStoreWebhooks,

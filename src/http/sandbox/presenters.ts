@@ -17,6 +17,7 @@ export function presentSandboxMerchant(merchant: Merchant) {
     isDefault: merchant.is_default,
     transactionSpeed: merchant.transaction_speed,
     feePercent: new Decimal(merchant.fee_percent).toNumber(),
+    recipientsAutoActive: merchant.recipients_auto_active,
     dateCreated: merchant.created_at,
   };
 }
@@ -99,6 +100,8 @@ export function presentSandboxDelivery(delivery: Delivery, attempts: Attempt[]) 
     kind: delivery.kind,
     invoiceId: delivery.invoice_id,
     billId: delivery.bill_id,
+    payoutId: delivery.payout_id,
+    recipientId: delivery.recipient_id,
     refundId: delivery.refund_id,
     url: delivery.url,
     event: { code: delivery.event_code, name: delivery.event_name },

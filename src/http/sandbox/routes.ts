@@ -5,7 +5,8 @@ import { recentChain, tip } from '../../engine/chain.js';
 import type { EngineContext } from '../../engine/context.js';
 import type { Invoice } from '../../engine/invoices.js';
 import { listApiKeys, revokeAnyApiKey } from '../../engine/api-keys.js';
-import { createMerchant, listMerchants, updateMerchant } from '../../engine/merchants.js';
+import { ledgerBalances } from '../../engine/ledger.js';
+import { createMerchant, listMerchants, resolveMerchant, updateMerchant } from '../../engine/merchants.js';
 import { updateRates } from '../../engine/rates.js';
 import type { Sandbox } from '../../engine/sandbox.js';
 import { approvePairingCode, createPairingCode, listTokens, revokeToken } from '../../engine/tokens.js';
@@ -68,13 +69,37 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, key: Sand
   });
 
   routes.patch('/merchants/:id', async (ctx) => {
-    const { name, feePercent } = sandboxBody(ctx, 'name', 'feePercent');
+    const { name, feePercent, recipientsAutoActive } = sandboxBody(ctx, 'name', 'feePercent', 'recipientsAutoActive');
+    if (recipientsAutoActive !== undefined && typeof recipientsAutoActive !== 'boolean') throw invalidParam('request', 'recipientsAutoActive must be true or false');
     if (name !== undefined && (typeof name !== 'string' || name.trim() === '')) throw invalidParam('request', 'name must be a non-empty string');
     const fee = feePercent === undefined ? undefined : typeof feePercent === 'number' ? String(feePercent) : feePercent;
     if (fee !== undefined && (typeof fee !== 'string' || !isPlainDecimal(fee) || new Decimal(fee).gt(100))) {
       throw invalidParam('request', 'feePercent must be a percentage from 0 to 100, e.g. 1 or "0.5"');
     }
-    ctx.body = presentSandboxMerchant(await updateMerchant(engine, ctx.params.id as string, name as string | undefined, fee === undefined ? {} : { feePercent: fee as string }));
+    const settings = { ...(fee === undefined ? {} : { feePercent: fee as string }), ...(recipientsAutoActive === undefined ? {} : { recipientsAutoActive: recipientsAutoActive as boolean }) };
+    ctx.body = presentSandboxMerchant(await updateMerchant(engine, ctx.params.id as string, name as string | undefined, settings));
+  });
+
+  routes.post('/ledgers/:currency/deposits', async (ctx) => {
+    const { amount, merchantId } = sandboxBody(ctx, 'amount', 'merchantId');
+    const text = typeof amount === 'number' ? String(amount) : amount;
+    if (typeof text !== 'string' || !isPlainDecimal(text) || new Decimal(text).lte(0)) throw invalidParam('request', 'amount must be a positive decimal, e.g. 1000 or "250.50"');
+    const merchant = await resolveMerchant(engine.db, merchantId);
+    await sandbox.deposit(merchant.id, (ctx.params.currency as string).toUpperCase(), new Decimal(text));
+    ctx.body = { merchantId: merchant.id, ledgers: await ledgerBalances(engine.db, merchant.id) };
+  });
+
+  routes.post('/recipients/:id/accept', async (ctx) => {
+    sandboxBody(ctx);
+    const recipient = await sandbox.acceptRecipient(ctx.params.id as string);
+    ctx.body = { id: recipient.id, status: recipient.status, shopperId: recipient.shopper_id };
+  });
+
+  routes.post('/payouts/:id/fail', async (ctx) => {
+    const { message } = sandboxBody(ctx, 'message');
+    if (message !== undefined && typeof message !== 'string') throw invalidParam('request', 'message must be a string');
+    const payout = await sandbox.failPayout(ctx.params.id as string, message as string | undefined);
+    ctx.body = { id: payout.id, status: payout.status, message: payout.message };
   });
 
   // A key of a dialect that uses API keys; the dialect decides its default permissions.
