@@ -56,6 +56,8 @@ export interface Emulator {
     failPayout(payoutId: string, reason?: string): Promise<void>;
     /** Money arrives in a merchant's ledger of `currency` (default merchant when none is named). */
     deposit(currency: string, amount: number | string, merchantId?: string): Promise<void>;
+    /** Settles a merchant's ledgers now (default merchant when none is named); answers the settlement ids. */
+    settle(merchantId?: string): Promise<string[]>;
     doubleSpend(txid: string): Promise<void>;
     reset(options?: { keepTokens?: boolean }): Promise<void>;
     /** The buyer gives a refund address (one of the simulated wallet's by default): the refund is pending. */
@@ -133,6 +135,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       receiveWire: async (invoiceId) => void (await sandbox.receiveWire(await named(invoiceId))),
       acceptRecipient: async (recipientId) => void (await sandbox.acceptRecipient(recipientId)),
       failPayout: async (payoutId, reason) => void (await sandbox.failPayout(payoutId, reason)),
+      settle: async (merchantId) => (await sandbox.settle((await resolveMerchant(engine.db, merchantId)).id)).map((s) => s.id),
       deposit: async (currency, amount, merchantId) => void (await sandbox.deposit((await resolveMerchant(engine.db, merchantId)).id, currency, new Decimal(amount))),
       doubleSpend: async (txid) => void (await sandbox.doubleSpend(txid)),
       reset: (resetOptions) => sandbox.reset(resetOptions),

@@ -6,6 +6,7 @@ import type { InvoiceEventsTable } from './tables/invoice-events.js';
 import type { InvoicesTable } from './tables/invoices.js';
 import type { LedgerEntriesTable } from './tables/ledger.js';
 import type { PayoutRecipientsTable, PayoutsTable } from './tables/payouts.js';
+import type { SettlementsTable } from './tables/settlements.js';
 import type { MerchantsTable } from './tables/merchants.js';
 import type { PaymentLinksTable, ReleasedAddressesTable } from './tables/payment-links.js';
 import type { RatesTable } from './tables/rates.js';
@@ -32,6 +33,7 @@ export interface Database {
   ledger_entries: LedgerEntriesTable;
   payout_recipients: PayoutRecipientsTable;
   payouts: PayoutsTable;
+  settlements: SettlementsTable;
   payment_links: PaymentLinksTable;
   released_addresses: ReleasedAddressesTable;
 }

@@ -107,3 +107,28 @@ export async function ledgerEntries(db: Db, merchantId: string, currency: string
   if (range.to !== undefined) query = query.where('occurred_at', '<', range.to);
   return query.orderBy('occurred_at').orderBy('seq').execute();
 }
+
+/** Whether an invoice's price was credited to its merchant's ledger (it completed). */
+export async function wasCredited(db: Db, invoiceId: string): Promise<boolean> {
+  const found = await db.selectFrom('ledger_entries').select('id').where('invoice_id', '=', invoiceId).where('kind', '=', 'invoice').executeTakeFirst();
+  return found !== undefined;
+}
+
+/** What refunds requested and not yet sent will take from a ledger: those of invoices it was credited with. */
+export async function heldForRefunds(db: Db, merchantId: string, currency: string): Promise<Decimal> {
+  const row = await db
+    .selectFrom('refunds as r')
+    .select(sql<string>`coalesce(sum(r.amount + CASE WHEN r.buyer_pays_refund_fee THEN 0 ELSE r.refund_fee END), 0)::text`.as('held'))
+    .where('r.merchant_id', '=', merchantId)
+    .where('r.currency', '=', currency)
+    .where('r.status', 'in', ['created', 'pending'])
+    .where(({ exists, selectFrom }) => exists(selectFrom('ledger_entries as e').select('e.id').whereRef('e.invoice_id', '=', 'r.invoice_id').where('e.kind', '=', 'invoice')))
+    .executeTakeFirstOrThrow();
+  return new Decimal(row.held);
+}
+
+/** A ledger's balance less what refunds in progress will take from it: what payouts and new refunds may use. */
+export async function availableBalance(db: Db, merchantId: string, currency: string): Promise<Decimal> {
+  const [balance, held] = await Promise.all([ledgerBalance(db, merchantId, currency), heldForRefunds(db, merchantId, currency)]);
+  return balance.minus(held);
+}

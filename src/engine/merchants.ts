@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/schema.js';
+import { toJson } from '../db/json.js';
 import type { MerchantsTable } from '../db/tables/merchants.js';
 import { newMerchantId } from '../domain/ids.js';
 import type { TransactionSpeed } from '../domain/invoice.js';
@@ -42,6 +43,9 @@ export interface StoreSettings {
   /** percent of a completed invoice's price charged to the merchant's ledger, a decimal string */
   feePercent?: string;
   recipientsAutoActive?: boolean;
+  /** 0: settled only on request */
+  settlementIntervalMs?: number;
+  payoutInfo?: Record<string, unknown>;
 }
 
 function settingsRow(settings: StoreSettings) {
@@ -54,6 +58,8 @@ function settingsRow(settings: StoreSettings) {
     ...(settings.paymentTolerance !== undefined ? { payment_tolerance: settings.paymentTolerance } : {}),
     ...(settings.feePercent !== undefined ? { fee_percent: settings.feePercent } : {}),
     ...(settings.recipientsAutoActive !== undefined ? { recipients_auto_active: settings.recipientsAutoActive } : {}),
+    ...(settings.settlementIntervalMs !== undefined ? { settlement_interval_ms: settings.settlementIntervalMs } : {}),
+    ...(settings.payoutInfo !== undefined ? { payout_info: toJson(settings.payoutInfo) } : {}),
   };
 }
 

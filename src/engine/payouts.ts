@@ -11,7 +11,7 @@ import { findCurrency } from '../fixtures.js';
 import { chainViewOf, confirmations, newTxid } from './chain.js';
 import type { EngineContext } from './context.js';
 import { publish } from './events.js';
-import { ledgerBalance, writeLedgerEntries, type NewLedgerEntry } from './ledger.js';
+import { availableBalance, writeLedgerEntries, type NewLedgerEntry } from './ledger.js';
 import { activeRecipient, type PayoutRecipient } from './payout-recipients.js';
 import { currentRateSheet } from './rates.js';
 
@@ -169,9 +169,9 @@ async function advance(trx: Transaction<Database>, ctx: EngineContext, payout: P
   if (payout.status === 'new') {
     const merchant = await trx.selectFrom('merchants').select(['id', 'fee_percent']).where('id', '=', payout.merchant_id).forUpdate().executeTakeFirstOrThrow();
     const { amount, fee } = ledgerCost(payout, merchant.fee_percent);
-    const balance = await ledgerBalance(trx, payout.merchant_id, payout.ledger_currency);
+    const balance = await availableBalance(trx, payout.merchant_id, payout.ledger_currency);
     if (balance.lt(amount.plus(fee))) {
-      const message = `Insufficient funds: the ${payout.ledger_currency} ledger holds ${balance.toFixed()}, the payout needs ${amount.toFixed()} plus a ${fee.toFixed()} fee`;
+      const message = `Insufficient funds: the ${payout.ledger_currency} ledger has ${balance.toFixed()} available, the payout needs ${amount.toFixed()} plus a ${fee.toFixed()} fee`;
       await trx.updateTable('payouts').set({ message, due_at: now + FUNDING_RETRY_MS }).where('id', '=', payout.id).execute();
       return;
     }

@@ -13,7 +13,7 @@ import { publish } from './events.js';
 import { newTxid } from './chain.js';
 import type { EngineContext } from './context.js';
 import { getInvoice, hasBuyerContact, type Invoice } from './invoices.js';
-import { invoiceDetails, writeLedgerEntries } from './ledger.js';
+import { availableBalance, invoiceDetails, wasCredited, writeLedgerEntries } from './ledger.js';
 import { command, recordRefundChange, recordSteps } from './lifecycle.js';
 
 export type Refund = Selectable<RefundsTable>;
@@ -115,6 +115,14 @@ export async function createRefund(ctx: EngineContext, merchantId: string, reque
       if (amount.gt(limit)) throw invalidParam('refund', `Invalid parameter amount: at most ${limit.toString()} ${currency} can be refunded`);
       const amounts = refundAmounts(amount, rate, findCurrency(currency)?.decimals ?? 2, fixtures.bitcoin.refundNetworkFeeSats, request.buyerPaysRefundFee === true);
       if (!amounts) throw conflict('refund', 'fees-exceed-amount', 'Fees are greater than refund amount');
+      // A completed invoice's price is in the ledger: the refund is paid from it, so it must be there.
+      if (await wasCredited(trx, invoice.id)) {
+        const needed = amount.plus(request.buyerPaysRefundFee === true ? 0 : amounts.refundFee);
+        const available = await availableBalance(trx, invoice.merchant_id, currency);
+        if (available.lt(needed)) {
+          throw conflict('refund', 'insufficient-funds', `Insufficient funds: the ${currency} ledger has ${available.toFixed()} available, the refund needs ${needed.toFixed()}`);
+        }
+      }
 
       const now = ctx.clock.now();
       const refund = await trx
@@ -275,15 +283,16 @@ export async function completeRefund(ctx: EngineContext, refundId: string): Prom
       amounts: { [refund.currency]: Number(refund.amount), BTC: new Decimal(satsToBtc(refund.transaction_amount_sats)).toNumber() },
     };
     const invoice = await trx.updateTable('invoices').set({ refund_info: toJson(refundInfo) }).where('id', '=', refund.invoice_id).returningAll().executeTakeFirstOrThrow();
-    await debitRefund(trx, ctx, invoice, done, now);
+    if (await wasCredited(trx, invoice.id)) await debitRefund(trx, ctx, invoice, done, now);
     await publish(trx, ctx, [{ type: 'invoice-refunded', invoice, refund: done }], now);
     return done;
   });
 }
 
 /**
- * A refund sent is debited from the ledger of its currency, and its fee too when the merchant
- * pays it (not `buyerPaysRefundFee`).
+ * A refund sent of an invoice the ledger was credited with is debited from the ledger of its
+ * currency, and its fee too when the merchant pays it (not `buyerPaysRefundFee`). A confirmed
+ * invoice's refund declines it before it completes: its money never reached the ledger.
  */
 async function debitRefund(trx: Db, ctx: EngineContext, invoice: Invoice, refund: Refund, at: number): Promise<void> {
   const about = { merchantId: refund.merchant_id, currency: refund.currency, invoiceId: invoice.id, refundId: refund.id, details: { ...invoiceDetails(invoice), supportRequest: refund.support_request } };

@@ -6,6 +6,7 @@ import { receiveWire } from './bills.js';
 import type { Decimal } from '../domain/money.js';
 import { acceptRecipientInvite } from './payout-recipients.js';
 import { depositToLedger, failPayout } from './payouts.js';
+import { settleMerchant } from './settlements.js';
 import { ensureDefaultMerchant } from './merchants.js';
 import { blocksToReach, doubleSpend, expireInvoice, payInvoice, type PaymentRequest } from './payments.js';
 import { seedRates } from './rates.js';
@@ -41,6 +42,8 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks
     failPayout: (payoutId: string, reason?: string) => failPayout(ctx, payoutId, reason).then(thenTick),
     /** Money arrives in a merchant's ledger; payouts waiting for it are looked at now. */
     deposit: (merchantId: string, currency: string, amount: Decimal) => depositToLedger(ctx, merchantId, currency, amount).then(thenTick),
+    /** Settles the merchant's ledgers now. */
+    settle: (merchantId: string) => settleMerchant(ctx, merchantId).then(thenTick),
     /** A bank transfer paying the invoice's bill in full arrived. */
     receiveWire: (invoiceId: string) => receiveWire(ctx, { invoiceId }).then((view) => thenTick(view.invoice as Invoice)),
 
@@ -97,6 +100,7 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks
         await trx.deleteFrom('webhook_deliveries').execute();
         await trx.deleteFrom('invoice_events').execute();
         await trx.deleteFrom('ledger_entries').execute();
+        await trx.deleteFrom('settlements').execute();
         await trx.deleteFrom('payouts').execute();
         await trx.deleteFrom('payout_recipients').execute();
         await trx.deleteFrom('bills').execute();

@@ -2,6 +2,7 @@ import { mineDueBlocks } from '../engine/chain.js';
 import type { EngineContext } from '../engine/context.js';
 import { drainDueWork } from '../engine/lifecycle.js';
 import { advanceDuePayouts } from '../engine/payouts.js';
+import { settleDue } from '../engine/settlements.js';
 import { startLoop } from './loop.js';
 
 export interface Scheduler {
@@ -23,7 +24,8 @@ export function startScheduler(ctx: EngineContext, intervalMs: number, afterPass
       await mineDueBlocks(ctx);
       const invoices = await drainDueWork(ctx);
       const payouts = await advanceDuePayouts(ctx);
-      if (invoices + payouts > 0) afterPass();
+      const settlements = await settleDue(ctx);
+      if (invoices + payouts + settlements > 0) afterPass();
     },
     intervalMs,
     ctx.logger,

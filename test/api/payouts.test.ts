@@ -94,7 +94,7 @@ describe('payouts and payout recipients (BitPay payout facade)', () => {
     await tick();
     const waiting = (await payouts.getPayout(created.id)) as unknown as Json;
     expect(waiting.status).to.equal('new');
-    expect(waiting.message).to.match(/Insufficient funds: the USD ledger holds 0, the payout needs 50 plus a 0.5 fee/);
+    expect(waiting.message).to.match(/Insufficient funds: the USD ledger has 0 available, the payout needs 50 plus a 0.5 fee/);
     await rawRequest(emu, 'POST', `sandbox/ledgers/USD/deposits`, { body: { amount: 100, merchantId } });
     const funded = (await payouts.getPayout(created.id)) as unknown as Json;
     expect(funded.status).to.equal('processing');

@@ -1,3 +1,4 @@
+import type { Json } from '../json.js';
 import type { Generated } from 'kysely';
 import type { TransactionSpeed } from '../../domain/invoice.js';
 
@@ -20,4 +21,9 @@ export interface MerchantsTable {
   fee_percent: Generated<string>;
   /** Recipients are active as soon as they are invited (no acceptance in the sandbox needed). */
   recipients_auto_active: Generated<boolean>;
+  /** How often its ledgers are settled (0: never by itself), and when next (null: created_at + interval). */
+  settlement_interval_ms: Generated<number>;
+  next_settlement_at: number | null;
+  /** The bank account settlements go to; null: the sandbox's default. */
+  payout_info: Json<Record<string, unknown>> | null;
 }

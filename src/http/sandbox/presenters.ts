@@ -18,6 +18,8 @@ export function presentSandboxMerchant(merchant: Merchant) {
     transactionSpeed: merchant.transaction_speed,
     feePercent: new Decimal(merchant.fee_percent).toNumber(),
     recipientsAutoActive: merchant.recipients_auto_active,
+    settlementIntervalMs: Number(merchant.settlement_interval_ms),
+    payoutInfo: merchant.payout_info,
     dateCreated: merchant.created_at,
   };
 }

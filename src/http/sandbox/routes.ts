@@ -69,14 +69,22 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, key: Sand
   });
 
   routes.patch('/merchants/:id', async (ctx) => {
-    const { name, feePercent, recipientsAutoActive } = sandboxBody(ctx, 'name', 'feePercent', 'recipientsAutoActive');
+    const { name, feePercent, recipientsAutoActive, settlementInterval, payoutInfo } = sandboxBody(ctx, 'name', 'feePercent', 'recipientsAutoActive', 'settlementInterval', 'payoutInfo');
+    const interval = settlementInterval === undefined ? undefined : settlementInterval === 0 || settlementInterval === '0' ? 0 : typeof settlementInterval === 'string' ? parseDuration(settlementInterval) : null;
+    if (interval === null) throw invalidParam('request', 'settlementInterval must be a duration such as "7d" or "1h", or 0 for settlements only on request');
+    if (payoutInfo !== undefined && (payoutInfo === null || typeof payoutInfo !== 'object' || Array.isArray(payoutInfo))) throw invalidParam('request', 'payoutInfo must be an object of bank details, e.g. {"bank": "…", "iban": "…"}');
     if (recipientsAutoActive !== undefined && typeof recipientsAutoActive !== 'boolean') throw invalidParam('request', 'recipientsAutoActive must be true or false');
     if (name !== undefined && (typeof name !== 'string' || name.trim() === '')) throw invalidParam('request', 'name must be a non-empty string');
     const fee = feePercent === undefined ? undefined : typeof feePercent === 'number' ? String(feePercent) : feePercent;
     if (fee !== undefined && (typeof fee !== 'string' || !isPlainDecimal(fee) || new Decimal(fee).gt(100))) {
       throw invalidParam('request', 'feePercent must be a percentage from 0 to 100, e.g. 1 or "0.5"');
     }
-    const settings = { ...(fee === undefined ? {} : { feePercent: fee as string }), ...(recipientsAutoActive === undefined ? {} : { recipientsAutoActive: recipientsAutoActive as boolean }) };
+    const settings = {
+      ...(fee === undefined ? {} : { feePercent: fee as string }),
+      ...(recipientsAutoActive === undefined ? {} : { recipientsAutoActive: recipientsAutoActive as boolean }),
+      ...(interval === undefined ? {} : { settlementIntervalMs: interval }),
+      ...(payoutInfo === undefined ? {} : { payoutInfo: payoutInfo as Record<string, unknown> }),
+    };
     ctx.body = presentSandboxMerchant(await updateMerchant(engine, ctx.params.id as string, name as string | undefined, settings));
   });
 
@@ -87,6 +95,12 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, key: Sand
     const merchant = await resolveMerchant(engine.db, merchantId);
     await sandbox.deposit(merchant.id, (ctx.params.currency as string).toUpperCase(), new Decimal(text));
     ctx.body = { merchantId: merchant.id, ledgers: await ledgerBalances(engine.db, merchant.id) };
+  });
+
+  routes.post('/settlements', async (ctx) => {
+    const { merchantId } = sandboxBody(ctx, 'merchantId');
+    const merchant = await resolveMerchant(engine.db, merchantId);
+    ctx.body = (await sandbox.settle(merchant.id)).map((s) => ({ id: s.id, currency: s.currency, status: s.status, totalAmount: new Decimal(s.total_amount).toNumber() }));
   });
 
   routes.post('/recipients/:id/accept', async (ctx) => {
