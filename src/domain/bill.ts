@@ -3,6 +3,8 @@ import { Decimal } from './money.js';
 /** A bill: a numbered, line-itemed request for payment, drafted before it can be paid. No I/O here. */
 
 export interface BillLine {
+  /** an id of its own, for dialects that name items */
+  id?: string;
   description: string;
   /** decimal strings */
   quantity: string;
@@ -13,6 +15,15 @@ export interface BillCustomer {
   email?: string;
   name?: string;
   company?: string;
+  address1?: string;
+  address2?: string;
+  city?: string;
+  state?: string;
+  zip?: string;
+  country?: string;
+  phone?: string;
+  /** who else receives it */
+  cc?: string[];
 }
 
 /** How a bill may be paid: bitcoin on chain, or a bank transfer that the merchant marks received. */

@@ -3,6 +3,7 @@ import type { Database, Db } from '../db/schema.js';
 import { toJson } from '../db/json.js';
 import type { BillsTable } from '../db/tables/bills.js';
 import { billTotals, type BillCustomer, type BillLine, type BillPaymentMethod, type BillState } from '../domain/bill.js';
+import { base58Text } from '../domain/ids.js';
 import { Decimal } from '../domain/money.js';
 import { conflict, EngineError, notFound } from '../errors.js';
 import { findCurrency } from '../fixtures.js';
@@ -35,6 +36,12 @@ export interface NewBill {
   metadata: Record<string, unknown>;
   paymentLinkId?: string;
   redirectUrl?: string;
+  /** the merchant's own number for it */
+  reference?: string;
+  dueDate?: number;
+  passProcessingFee?: boolean;
+  /** the facade of the token that made it, for dialects that have facades */
+  facade?: string;
 }
 
 /** How a bill is named: its id, its number in the merchant's sequence, its serial, or its invoice's id. */
@@ -75,16 +82,27 @@ async function withInvoices(db: Db, rows: (Bill & { state: BillState })[]): Prom
 function checkedTotals(request: NewBill, currencyCode: string) {
   const currency = findCurrency(currencyCode);
   if (!currency) {
-    throw new EngineError('invalid', `currency ${currencyCode} is not a supported currency`, { subject: 'invoice', field: { path: 'currency', problem: 'is not a supported currency' } });
+    throw new EngineError('invalid', `currency ${currencyCode} is not a supported currency`, { subject: 'bill', field: { path: 'currency', problem: 'is not a supported currency' } });
   }
   const totals = billTotals(request.lines, request.taxRate ?? '0', request.discount ?? '0', currency.decimals);
   if (totals.subtotal.minus(totals.discount).isNegative()) {
     throw new EngineError('invalid', `discount_amount ${request.discount} is more than the subtotal ${totals.subtotal.toFixed(currency.decimals)}`, {
-      subject: 'invoice',
+      subject: 'bill',
       field: { path: 'discount_amount', problem: 'is more than the subtotal' },
     });
   }
   return totals;
+}
+
+/** The columns of what a bill asks for, as a new bill or an update states it. */
+function describedBy(request: NewBill) {
+  return {
+    lines: toJson(request.lines),
+    customer: toJson(request.customer),
+    reference: request.reference ?? null,
+    due_date: request.dueDate ?? null,
+    pass_processing_fee: request.passProcessingFee === true,
+  };
 }
 
 /** A new draft bill, numbered next in its merchant's sequence. */
@@ -105,10 +123,8 @@ export async function createBill(ctx: EngineContext, merchant: Merchant, dialect
         number: Number(last?.number ?? 0) + 1,
         status: 'draft',
         currency,
-        lines: toJson(request.lines),
         tax_rate: new Decimal(request.taxRate ?? 0).toString(),
         discount: new Decimal(request.discount ?? 0).toString(),
-        customer: toJson(request.customer),
         notes: request.notes ?? '',
         payment_methods: toJson(request.paymentMethods),
         metadata: toJson(request.metadata),
@@ -119,6 +135,9 @@ export async function createBill(ctx: EngineContext, merchant: Merchant, dialect
         issued_at: null,
         cancelled_at: null,
         wire_received_at: null,
+        ...describedBy(request),
+        resource_token: base58Text(ctx.random, 44),
+        facade: request.facade ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -148,6 +167,8 @@ export async function getBill(db: Db, merchantId: string, key: BillKey, name: st
 export interface BillFilter {
   /** any of these; all when absent */
   states?: BillState[];
+  /** only the bills made through this dialect */
+  dialect?: string;
   limit: number;
   offset: number;
 }
@@ -159,6 +180,10 @@ export async function listBills(db: Db, merchantId: string, filter: BillFilter):
   if (filter.states?.length) {
     rows = rows.where(STATE_SQL, 'in', filter.states);
     count = count.where(STATE_SQL, 'in', filter.states);
+  }
+  if (filter.dialect) {
+    rows = rows.where('b.dialect', '=', filter.dialect);
+    count = count.where('b.dialect', '=', filter.dialect);
   }
   const [page, counted] = await Promise.all([
     rows.orderBy('b.seq', 'desc').limit(filter.limit).offset(filter.offset).execute(),
@@ -177,7 +202,7 @@ async function lockBill(trx: Transaction<Database>, merchantId: string, id: stri
 function invoiceRequestOf(ctx: EngineContext, bill: Bill): NewInvoice {
   const currency = findCurrency(bill.currency);
   const totals = billTotals(bill.lines, bill.tax_rate, bill.discount, currency?.decimals ?? 2);
-  const { name, email } = bill.customer;
+  const { name, email, address1, address2, city, state, zip, country, phone } = bill.customer;
   return {
     price: totals.total.toString(),
     currency: bill.currency,
@@ -186,7 +211,9 @@ function invoiceRequestOf(ctx: EngineContext, bill: Bill): NewInvoice {
       billId: bill.id,
       metadata: bill.metadata,
     },
-    buyer: { ...(name ? { name } : {}), ...(email ? { email } : {}) },
+    buyer: Object.fromEntries(
+      Object.entries({ name, email, address1, address2, locality: city, region: state, postalCode: zip, country, phone }).filter(([, value]) => value !== undefined && value !== ''),
+    ),
     buyerProvided: {},
     expiryWindowMs: ctx.config.btcQuoteDeadlineMs,
     networkCost: false,
@@ -212,10 +239,16 @@ async function creatorOf(db: Db, bill: Bill, credential: string) {
  * Issues a draft: its invoice is made now, at an address from the pool of released ones when
  * `reuseAddresses`, with the amount in bitcoin locked for the quote window. Refused unless a draft.
  */
-export async function issueBill(ctx: EngineContext, merchantId: string, id: string, credential: string, options: { reuseAddresses: boolean }): Promise<BillView> {
+export async function issueBill(ctx: EngineContext, merchantId: string, id: string, credential: string, options: { reuseAddresses: boolean; reissueLapsed?: boolean }): Promise<BillView> {
   await ctx.db.transaction().execute(async (trx) => {
     const bill = await lockBill(trx, merchantId, id);
-    if (bill.status !== 'draft') throw conflict('invoice', 'not-draft', `Invoice is not a draft: it was ${bill.status === 'issued' ? 'finalized' : 'cancelled'} already`);
+    if (bill.status === 'issued' && options.reissueLapsed && bill.invoice_id !== null) {
+      const current = await trx.selectFrom('invoices').select(['status', 'is_cancelled', 'amount_paid_sats']).where('id', '=', bill.invoice_id).executeTakeFirstOrThrow();
+      const lapsed = current.amount_paid_sats === 0 && (current.is_cancelled || ['expired', 'invalid', 'declined'].includes(current.status));
+      if (!lapsed) return;
+    } else if (bill.status !== 'draft') {
+      throw conflict('invoice', 'not-draft', `Invoice is not a draft: it was ${bill.status === 'issued' ? 'finalized' : 'cancelled'} already`);
+    }
     const trxCtx = { ...ctx, db: trx };
     const address = async () => (options.reuseAddresses ? await takeReleasedAddress(trx) : null) ?? ctx.addresses.nextIn(trx);
     const row = await newInvoiceRow(trxCtx, await creatorOf(trx, bill, credential), invoiceRequestOf(ctx, bill), address);
@@ -294,4 +327,44 @@ export async function billsNumbered(db: Db, number: number): Promise<(Bill & { d
     .orderBy('b.seq')
     .limit(20)
     .execute();
+}
+
+/**
+ * Replaces what a draft asks for (lines, customer, currency, number, due date…); its number in
+ * the sequence, delivery and status stay. Refused once it has an invoice.
+ */
+export async function updateBill(ctx: EngineContext, merchantId: string, id: string, request: NewBill): Promise<BillView> {
+  const currency = request.currency ?? (await getMerchant(ctx.db, merchantId)).default_currency;
+  checkedTotals(request, currency);
+  await ctx.db.transaction().execute(async (trx) => {
+    const bill = await lockBill(trx, merchantId, id);
+    if (bill.status !== 'draft') throw conflict('bill', 'state', `Bill ${id} can no longer change: it has ${bill.status === 'issued' ? 'an invoice' : 'been cancelled'}`);
+    await trx
+      .updateTable('bills')
+      .set({ ...describedBy(request), currency, notes: request.notes ?? bill.notes, metadata: toJson(request.metadata) })
+      .where('id', '=', id)
+      .execute();
+  });
+  return getBill(ctx.db, merchantId, { id }, id);
+}
+
+/** The bill is sent to its customer (again): a cancelled one is not. */
+export async function deliverBill(ctx: EngineContext, merchantId: string, id: string): Promise<BillView> {
+  const delivered = await ctx.db
+    .updateTable('bills')
+    .set({ delivered_at: ctx.clock.now() })
+    .where('id', '=', id)
+    .where('merchant_id', '=', merchantId)
+    .where('status', '!=', 'cancelled')
+    .returning('id')
+    .executeTakeFirst();
+  if (!delivered) {
+    const exists = await findBill(ctx.db, { id }, merchantId);
+    throw exists ? conflict('bill', 'state', `Bill ${id} was cancelled`) : billNotFound(id);
+  }
+  return getBill(ctx.db, merchantId, { id }, id);
+}
+
+export async function findBillByResourceToken(db: Db, token: string): Promise<Bill | undefined> {
+  return db.selectFrom('bills').selectAll().where('resource_token', '=', token).executeTakeFirst();
 }

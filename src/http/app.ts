@@ -15,6 +15,7 @@ import { checkoutRoutes } from './web/checkout.js';
 import { dashboardRoutes } from './web/dashboard.js';
 import { modalScriptRoutes } from './web/modal.js';
 import { paymentLinkRoutes } from './web/payment-link.js';
+import { billPageRoutes } from './web/bill.js';
 import { EngineError } from '../errors.js';
 import { systemRandom } from '../domain/ids.js';
 
@@ -116,6 +117,7 @@ export function createApp({ engine, sandbox, publicUrl, dialects, shapes }: AppD
     sandboxRoutes(engine, sandbox, sandboxKey, dialects),
     checkoutRoutes(engine, sandbox, sandboxKey, dialects),
     paymentLinkRoutes(engine, dialects),
+    billPageRoutes(engine, dialects),
     dashboardRoutes(engine, sandbox, sandboxKey, dialects),
     modalScriptRoutes(),
   ]) {

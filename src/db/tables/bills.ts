@@ -27,4 +27,14 @@ export interface BillsTable {
   issued_at: number | null;
   cancelled_at: number | null;
   wire_received_at: number | null;
+  /** the merchant's own number for it (BitPay's `number`) */
+  reference: Generated<string | null>;
+  due_date: Generated<number | null>;
+  pass_processing_fee: Generated<boolean>;
+  /** the bill's own token, for dialects whose clients act on a bill with it */
+  resource_token: Generated<string | null>;
+  /** when it was sent to the customer */
+  delivered_at: Generated<number | null>;
+  /** the facade of the token that made it (BitPay: pos or merchant) */
+  facade: Generated<string | null>;
 }

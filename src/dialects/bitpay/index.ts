@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect.js';
+import { billsRoutes } from './bills.js';
 import { errorBody, errorStatus } from './errors.js';
 import { invoicesRoutes } from './invoices.js';
 import { ledgersRoutes } from './ledgers.js';
@@ -14,7 +15,7 @@ export const bitpay: Dialect = {
   name: BITPAY,
   routes: ({ engine, sandbox, publicUrl }) => {
     const auth = { engine, publicUrl };
-    return [tokensRoutes(engine, publicUrl), invoicesRoutes(engine, sandbox, auth), refundsRoutes(engine, auth), ledgersRoutes(engine, auth), payoutsRoutes(engine, auth), settlementsRoutes(engine, auth), publicRoutes(engine)];
+    return [tokensRoutes(engine, publicUrl), invoicesRoutes(engine, sandbox, auth), refundsRoutes(engine, auth), ledgersRoutes(engine, auth), payoutsRoutes(engine, auth), settlementsRoutes(engine, auth), billsRoutes(engine, auth), publicRoutes(engine)];
   },
   owns: () => true,
   errorStatus,

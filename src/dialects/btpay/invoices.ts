@@ -3,7 +3,7 @@ import type { Middleware } from 'koa';
 import { cancelBill, createBill, getBill, issueBill, listBills, type BillKey } from '../../engine/bills.js';
 import { chainViewOf } from '../../engine/chain.js';
 import type { EngineContext } from '../../engine/context.js';
-import { invalidField } from '../../errors.js';
+import { invalidField, notFound } from '../../errors.js';
 import { bodyOf, requestBaseUrl, type AppContext, type AppState } from '../../http/context.js';
 import { guardedRoutes } from '../../http/guarded-routes.js';
 import { onlyQueryParams, queryBoolean, queryInteger, queryValues } from '../../http/query.js';
@@ -29,9 +29,12 @@ export function invoicesRoutes(engine: EngineContext, auth: Middleware<AppState>
   const router = new Router<AppState>({ prefix: '/api/v1/invoices' });
   const routes = guardedRoutes(router, auth);
   const publicUrl = (ctx: AppContext) => requestBaseUrl(ctx, engine.config.publicUrl);
-  const billOf = (ctx: AppContext) => {
+  /** A bill made through this API (BitPay's bills are not seed 001's invoices). */
+  const billOf = async (ctx: AppContext) => {
     const ref = ctx.params.ref as string;
-    return getBill(engine.db, principalOf(ctx).merchant.id, billKeyOf(ref), ref);
+    const view = await getBill(engine.db, principalOf(ctx).merchant.id, billKeyOf(ref), ref);
+    if (view.bill.dialect !== BTPAY) throw notFound('invoice', `Invoice ${ref} not found`);
+    return view;
   };
 
   routes.get('/', async (ctx) => {
@@ -42,7 +45,7 @@ export function invoicesRoutes(engine: EngineContext, auth: Middleware<AppState>
     const limit = queryInteger(ctx, 'limit', 1, 100) ?? 50;
     const offset = queryInteger(ctx, 'offset', 0, 1_000_000_000) ?? 0;
     const states = statuses.flatMap((s) => statesOf(s as BtpayStatus));
-    const { bills, total } = await listBills(engine.db, principalOf(ctx).merchant.id, { ...(states.length ? { states } : {}), limit, offset });
+    const { bills, total } = await listBills(engine.db, principalOf(ctx).merchant.id, { ...(states.length ? { states } : {}), dialect: BTPAY, limit, offset });
     ctx.body = { invoices: bills.map((view) => presentInvoice(view, publicUrl(ctx))), total, limit, offset };
   });
 

@@ -1,0 +1,58 @@
+import { Decimal } from '../../../domain/money.js';
+import type { BillView } from '../../../engine/bills.js';
+import { definedOnly } from './defined.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export const BILL_STATUSES = ['draft', 'sent', 'new', 'paid', 'complete'] as const;
+export type BitPayBillStatus = (typeof BILL_STATUSES)[number];
+
+/**
+ * BitPay's bill status from the engine's: `draft` until sent, `sent` once delivered, `new` while
+ * its invoice waits for payment, `paid` once paid (and confirmed), `complete`; a bill whose
+ * invoice lapsed unpaid waits to be paid again (`sent`, or `draft` if never sent).
+ */
+export function billStatus(view: BillView): BitPayBillStatus {
+  const waiting = view.bill.delivered_at !== null ? 'sent' : 'draft';
+  switch (view.state) {
+    case 'open':
+    case 'partlyPaid':
+      return 'new';
+    case 'paid':
+    case 'confirmed':
+      return 'paid';
+    case 'complete':
+      return 'complete';
+    default:
+      return waiting;
+  }
+}
+
+/** BitPay's bill (BITPAY-WIRE §3.3); absent fields are left out (PHP's SDK refuses nulls), `cc` and `passProcessingFee` always there. */
+export function presentBill(view: BillView, publicUrl: string) {
+  const { bill } = view;
+  const c = bill.customer;
+  return definedOnly({
+    id: bill.id,
+    status: billStatus(view),
+    url: `${publicUrl}bill?id=${bill.id}&resource=bills`,
+    number: bill.reference ?? String(bill.number),
+    createdDate: iso(bill.created_at),
+    dueDate: bill.due_date === null ? undefined : iso(bill.due_date),
+    currency: bill.currency,
+    email: c.email,
+    cc: c.cc ?? [],
+    passProcessingFee: bill.pass_processing_fee,
+    items: bill.lines.map((line) => definedOnly({ id: line.id, description: line.description, price: new Decimal(line.unitPrice).toNumber(), quantity: Number(line.quantity) })),
+    token: bill.resource_token ?? undefined,
+    merchant: bill.merchant_id,
+    name: c.name,
+    address1: c.address1,
+    address2: c.address2,
+    city: c.city,
+    state: c.state,
+    zip: c.zip,
+    country: c.country,
+    phone: c.phone,
+  });
+}
