@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startTestEmulator, type Emulator } from '../support/emulator.js';
-import { runPhp, SDKS_PRESENT } from '../support/php.js';
+import { runPhp, SDKS_PRESENT } from '../support/sdks.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 
 type Json = Record<string, any>;
