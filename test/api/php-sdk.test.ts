@@ -1,0 +1,67 @@
+import { expect } from 'chai';
+import { startTestEmulator, type Emulator } from '../support/emulator.js';
+import { runPhp, SDKS_PRESENT } from '../support/sdks.js';
+
+type Json = Record<string, any>;
+
+/** Every public method of the PHP SDK's Client but its subscriptions (not emulated yet: README). */
+const METHODS = [
+  'getTokens', 'getRates', 'getCurrencyRates', 'getCurrencyPairRate', 'getSupportedWallets',
+  'createInvoice', 'getInvoice', 'getInvoiceByGuid', 'getInvoices', 'updateInvoice', 'requestInvoiceNotification', 'payInvoice', 'cancelInvoice', 'cancelInvoiceByGuid',
+  'createRefund', 'getRefund', 'getRefundByGuid', 'getRefunds', 'updateRefund', 'sendRefundNotification', 'cancelRefund', 'updateRefundByGuid', 'cancelRefundByGuid',
+  'getLedgers', 'getLedgerEntries',
+  'submitPayoutRecipients', 'getPayoutRecipient', 'getPayoutRecipients', 'updatePayoutRecipient', 'requestPayoutRecipientNotification', 'deletePayoutRecipient',
+  'submitPayout', 'getPayout', 'getPayouts', 'requestPayoutNotification', 'cancelPayout', 'createPayoutGroup', 'cancelPayoutGroup',
+  'createBill', 'getBill', 'getBills', 'updateBill', 'deliverBill',
+  'getSettlements', 'getSettlement', 'getSettlementReconciliationReport',
+];
+
+describe('the official PHP SDK (bitpay/sdk 10.1.0), unmodified: every public method', function () {
+  this.timeout(180_000);
+  let emu: Emulator;
+  let report: Record<string, Json>;
+
+  before(async function () {
+    if (!SDKS_PRESENT) {
+      console.log('      (skipped: ../shared/sdks is not beside the project)');
+      this.skip();
+    }
+    emu = await startTestEmulator();
+    const merchantId = (await emu.sandbox.createMerchant('PHP SDK')).id as string;
+    report = await runPhp('bitpay-client.php', [emu.url, merchantId]);
+  });
+  after(() => emu?.close());
+
+  it('answers every method with a well-formed object', () => {
+    const failed = Object.entries(report).filter(([, r]) => !r.ok).map(([name, r]) => `${name}: ${r.error}\n${r.trace}`);
+    expect(failed, failed.join('\n\n')).to.deep.equal([]);
+    expect(METHODS.filter((name) => !(name in report))).to.deep.equal([]);
+  });
+
+  it('with the values of real state, including the known gaps of earlier versions', () => {
+    const value = (name: string) => report[name]?.value;
+    expect(value('getCurrencyPairRate')).to.equal(65000);
+    expect(value('payInvoice')).to.equal('complete');
+    // BitPay's own PHP test: updateInvoice($id, '', '', $email); the e-mail lands in buyer.email
+    expect(value('updateInvoice')).to.equal('php@example.com');
+    // PHP compares the JSON-encoded "Success" (quotes included) with "success": it can never be true (README)
+    expect(value('requestInvoiceNotification')).to.equal(false);
+    expect(value('sendRefundNotification')).to.equal(true);
+    expect(value('cancelRefund')).to.equal('canceled');
+    expect(value('getLedgers')).to.deep.equal([['USD', 99]]);
+    expect(value('getLedgerEntries')).to.deep.equal([[1000, 100e8], [1023, -1e8]]);
+    expect(value('submitPayoutRecipients')).to.deep.equal(['invited']);
+    expect(value('updatePayoutRecipient')).to.equal('Php2');
+    expect(value('requestPayoutRecipientNotification')).to.equal(true);
+    expect(value('submitPayout')).to.equal('new');
+    expect(value('cancelPayout')).to.equal(true);
+    expect(value('createPayoutGroup')).to.deep.equal([1, 0]);
+    expect(value('cancelPayoutGroup')).to.deep.equal(['cancelled']);
+    expect(value('deletePayoutRecipient')).to.equal(true);
+    expect(value('updateBill')).to.equal('Php');
+    expect(value('deliverBill')).to.equal(true);
+    expect(value('getSettlements')).to.deep.equal(['processing']);
+    expect(value('getSettlement')).to.equal(99);
+    expect(value('getSettlementReconciliationReport')).to.equal(3);
+  });
+});
