@@ -13,6 +13,7 @@ import { sandboxRoutes } from './sandbox/routes.js';
 import { refuseUnacceptableBody, refuseUnstorableUrl } from './validate.js';
 import { checkoutRoutes } from './web/checkout.js';
 import { dashboardRoutes } from './web/dashboard.js';
+import { dashboardMoneyRoutes } from './web/dashboard-money.js';
 import { modalScriptRoutes } from './web/modal.js';
 import { paymentLinkRoutes } from './web/payment-link.js';
 import { billPageRoutes } from './web/bill.js';
@@ -119,6 +120,7 @@ export function createApp({ engine, sandbox, publicUrl, dialects, shapes }: AppD
     paymentLinkRoutes(engine, dialects),
     billPageRoutes(engine, dialects),
     dashboardRoutes(engine, sandbox, sandboxKey, dialects),
+    dashboardMoneyRoutes(engine, sandbox, sandboxKey),
     modalScriptRoutes(),
   ]) {
     root.use(router.routes());

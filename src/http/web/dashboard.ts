@@ -2,7 +2,6 @@ import { listApiKeys, revokeAnyApiKey } from '../../engine/api-keys.js';
 import type { Dialect } from '../../dialects/dialect.js';
 import { apiKeyDialect } from '../../dialects/registry.js';
 import Router from '@koa/router';
-import type { Next } from 'koa';
 import { parseDuration } from '../../domain/duration.js';
 import { INVOICE_STATUSES, isInvoiceStatus } from '../../domain/invoice.js';
 import { dateRange } from '../../domain/query.js';
@@ -19,43 +18,9 @@ import { bodyOf, type AppContext, type AppState } from '../context.js';
 import { presentSandboxDelivery } from '../sandbox/presenters.js';
 import { guardedRoutes } from '../guarded-routes.js';
 import type { SandboxKey } from '../sandbox/guard.js';
-import { canUseSandbox, csrfProtection, csrfToken, endSession, localPath, startSession } from './access.js';
-import { html, type SafeHtml } from './html.js';
-import { page } from './layout.js';
-
-const time = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
-const statusBadge = (status: string) => html`<span class="status status-${status}">${status}</span>`;
-
-/** A POST form with its CSRF field. */
-function form(ctx: AppContext, action: string, fields: SafeHtml | string, button: string, secondary = false) {
-  return html`<form class="inline" method="post" action="${action}"><input type="hidden" name="_csrf" value="${csrfToken(ctx)}">${fields}<button type="submit"${secondary ? html` class="secondary"` : ''}>${button}</button></form>`;
-}
-
-function flash(ctx: AppContext) {
-  const done = typeof ctx.query.done === 'string' ? ctx.query.done : null;
-  const error = typeof ctx.query.error === 'string' ? ctx.query.error : null;
-  return html`${done ? html`<div class="flash" data-testid="flash">${done}</div>` : ''}${error ? html`<div class="flash error" data-testid="flash-error">${error}</div>` : ''}`;
-}
-
-function render(ctx: AppContext, title: string, body: SafeHtml) {
-  ctx.type = 'html';
-  ctx.body = page({ title: `${title} · BitPay Emulator`, nav: true, body: html`${flash(ctx)}${body}` });
-}
-
-/** Runs a form action and comes back to `back` with what happened (post/redirect/get). */
-function action(back: (ctx: AppContext) => string, run: (ctx: AppContext, body: Record<string, unknown>) => Promise<string>) {
-  return async (ctx: AppContext) => {
-    const target = back(ctx);
-    const join = target.includes('?') ? '&' : '?';
-    try {
-      const message = await run(ctx, bodyOf(ctx));
-      ctx.redirect(`${target}${join}done=${encodeURIComponent(message)}`);
-    } catch (error) {
-      if (!(error instanceof EngineError)) throw error;
-      ctx.redirect(`${target}${join}error=${encodeURIComponent(error.message)}`);
-    }
-  };
-}
+import { csrfProtection, endSession, localPath, startSession } from './access.js';
+import { action, dashboardAccess, form, render, statusBadge, time } from './dashboard-kit.js';
+import { html } from './html.js';
 
 /**
  * The merchant dashboard: BitPay's own URLs for API tokens and access requests, plus the
@@ -66,10 +31,7 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox, key: Sa
   const router = new Router<AppState>();
   const { config } = engine;
 
-  const requireAccess = async (ctx: AppContext, next: Next) => {
-    if (canUseSandbox(ctx, key)) return next();
-    ctx.redirect(`/dashboard/login?next=${encodeURIComponent(ctx.originalUrl)}`);
-  };
+  const requireAccess = dashboardAccess(key);
 
   router.get('/dashboard/login', (ctx) => {
     const next = localPath(ctx.query.next, '/dashboard');
