@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Models, type Client } from 'bitpay-sdk';
-import { pairClient, rawRequest, sdkClient, sdkPosClient, type TestKey } from '../support/bitpay.js';
+import { merchantOfItsOwn, rawRequest, sdkPosClient, type TestKey } from '../support/bitpay.js';
 import { startTestEmulator, type Emulator } from '../support/emulator.js';
 
 type Json = Record<string, any>;
@@ -14,9 +14,7 @@ describe('bills (BitPay)', () => {
 
   before(async () => {
     emu = await startTestEmulator();
-    merchantId = (await emu.sandbox.createMerchant('Billing shop')).id as string;
-    ({ key, token } = await pairClient(emu, 'merchant', undefined, merchantId));
-    merchant = sdkClient(emu, key, { merchant: token });
+    ({ merchantId, key, token, client: merchant } = await merchantOfItsOwn(emu, 'Billing shop'));
   });
   after(() => emu.close());
 

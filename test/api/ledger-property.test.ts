@@ -3,21 +3,10 @@ import { Decimal } from 'decimal.js';
 import { Models, type Client } from 'bitpay-sdk';
 import { pairClient, sdkClient } from '../support/bitpay.js';
 import { startTestEmulator, type Emulator } from '../support/emulator.js';
+import { generator } from '../support/random.js';
 
 type Json = Record<string, any>;
 
-/** A small seeded generator (mulberry32), so that a failing sequence can be replayed from its seed. */
-function generator(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)), pick: <T>(items: T[]) => items[Math.floor(next() * items.length)] as T };
-}
 
 const CURRENCIES = ['USD', 'EUR'];
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Models, type Client } from 'bitpay-sdk';
-import { pairClient, rawRequest, sdkClient, type TestKey } from '../support/bitpay.js';
+import { merchantOfItsOwn, rawRequest, type TestKey } from '../support/bitpay.js';
 import { startTestEmulator, type Emulator } from '../support/emulator.js';
 
 type Json = Record<string, any>;
@@ -14,11 +14,7 @@ describe('ledgers (BitPay)', () => {
 
   before(async () => {
     emu = await startTestEmulator();
-    merchantId = (await emu.sandbox.createMerchant('Ledger shop')).id as string;
-    const paired = await pairClient(emu, 'merchant', undefined, merchantId);
-    token = paired.token;
-    signer = paired.key;
-    merchant = sdkClient(emu, paired.key, { merchant: token });
+    ({ merchantId, key: signer, token, client: merchant } = await merchantOfItsOwn(emu, 'Ledger shop'));
   });
   after(() => emu.close());
 

@@ -1,8 +1,6 @@
 import { expect } from 'chai';
 import { startTestEmulator, type Emulator } from '../support/emulator.js';
-import { runPhp, SDKS_PRESENT } from '../support/sdks.js';
-
-type Json = Record<string, any>;
+import { runPhp, SDKS_PRESENT, expectEveryMethodAnswered, type SdkReport } from '../support/sdks.js';
 
 /** Every public method of the PHP SDK's Client but its subscriptions (not emulated yet: README). */
 const METHODS = [
@@ -19,7 +17,7 @@ const METHODS = [
 describe('the official PHP SDK (bitpay/sdk 10.1.0), unmodified: every public method', function () {
   this.timeout(180_000);
   let emu: Emulator;
-  let report: Record<string, Json>;
+  let report: SdkReport;
 
   before(async function () {
     if (!SDKS_PRESENT) {
@@ -33,9 +31,7 @@ describe('the official PHP SDK (bitpay/sdk 10.1.0), unmodified: every public met
   after(() => emu?.close());
 
   it('answers every method with a well-formed object', () => {
-    const failed = Object.entries(report).filter(([, r]) => !r.ok).map(([name, r]) => `${name}: ${r.error}\n${r.trace}`);
-    expect(failed, failed.join('\n\n')).to.deep.equal([]);
-    expect(METHODS.filter((name) => !(name in report))).to.deep.equal([]);
+    expectEveryMethodAnswered(report, METHODS);
   });
 
   it('with the values of real state, including the known gaps of earlier versions', () => {

@@ -89,3 +89,10 @@ export async function sdkError(promise: Promise<unknown>): Promise<{ message: st
   }
   throw new Error('expected the SDK call to fail');
 }
+
+/** A merchant account of its own (so a test sees only its own state, on a shared PostgreSQL too), with a paired merchant client. */
+export async function merchantOfItsOwn(emu: Emulator, name: string) {
+  const merchantId = (await emu.sandbox.createMerchant(name)).id as string;
+  const { key, token } = await pairClient(emu, 'merchant', undefined, merchantId);
+  return { merchantId, key, token, client: sdkClient(emu, key, { merchant: token }) };
+}

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -30,4 +31,14 @@ export function runPhp(script: string, args: string[]): Promise<any> {
 /** A Python script of test/python, with the official Python SDK and its ecdsa on the path. */
 export function runPython(script: string, args: string[]): Promise<any> {
   return runJson('python3', 'python', script, args, { PYTHONPATH: `${SDKS_DIR}python/site:${SDKS_DIR}python/python-bitpay-client/src` }, 120_000);
+}
+
+/** What a script of test/php or test/python reports: for each SDK method, its brief answer or the error it threw. */
+export type SdkReport = Record<string, { ok: boolean; value?: unknown; error?: string; trace?: string }>;
+
+/** Every method ran and answered, and none of `methods` was left out of the script. */
+export function expectEveryMethodAnswered(report: SdkReport, methods: readonly string[]): void {
+  const failed = Object.entries(report).filter(([, r]) => !r.ok).map(([name, r]) => `${name}: ${r.error}\n${r.trace}`);
+  expect(failed, failed.join('\n\n')).to.deep.equal([]);
+  expect(methods.filter((name) => !(name in report))).to.deep.equal([]);
 }
