@@ -7,6 +7,7 @@ import type { InvoicesTable } from './tables/invoices.js';
 import type { LedgerEntriesTable } from './tables/ledger.js';
 import type { PayoutRecipientsTable, PayoutsTable } from './tables/payouts.js';
 import type { SettlementsTable } from './tables/settlements.js';
+import type { SubscriptionsTable } from './tables/subscriptions.js';
 import type { MerchantsTable } from './tables/merchants.js';
 import type { PaymentLinksTable, ReleasedAddressesTable } from './tables/payment-links.js';
 import type { RatesTable } from './tables/rates.js';
@@ -34,6 +35,7 @@ export interface Database {
   payout_recipients: PayoutRecipientsTable;
   payouts: PayoutsTable;
   settlements: SettlementsTable;
+  subscriptions: SubscriptionsTable;
   payment_links: PaymentLinksTable;
   released_addresses: ReleasedAddressesTable;
 }

@@ -42,6 +42,8 @@ export interface NewBill {
   passProcessingFee?: boolean;
   /** the facade of the token that made it, for dialects that have facades */
   facade?: string;
+  /** the subscription that sends it */
+  subscriptionId?: string;
 }
 
 /** How a bill is named: its id, its number in the merchant's sequence, its serial, or its invoice's id. */
@@ -79,7 +81,7 @@ async function withInvoices(db: Db, rows: (Bill & { state: BillState })[]): Prom
 }
 
 /** Checks what the engine must know of a bill before keeping it: a currency it prices, a total that is not negative. */
-function checkedTotals(request: NewBill, currencyCode: string) {
+export function checkedTotals(request: NewBill, currencyCode: string) {
   const currency = findCurrency(currencyCode);
   if (!currency) {
     throw new EngineError('invalid', `currency ${currencyCode} is not a supported currency`, { subject: 'bill', field: { path: 'currency', problem: 'is not a supported currency' } });
@@ -107,44 +109,48 @@ function describedBy(request: NewBill) {
 
 /** A new draft bill, numbered next in its merchant's sequence. */
 export async function createBill(ctx: EngineContext, merchant: Merchant, dialect: string, request: NewBill): Promise<BillView> {
+  const publishes = await anyoneListensTo(ctx, 'bill-changed');
+  const bill = await ctx.db.transaction().execute((trx) => createBillIn(trx, ctx, merchant, dialect, request, publishes));
+  return { bill, state: 'draft', invoice: null };
+}
+
+/** `createBill` in the caller's transaction (`publishes`: whether a subscriber listens to bill changes). */
+export async function createBillIn(trx: Transaction<Database>, ctx: EngineContext, merchant: Pick<Merchant, 'id' | 'default_currency'>, dialect: string, request: NewBill, publishes: boolean): Promise<Bill> {
   const currency = request.currency ?? merchant.default_currency;
   checkedTotals(request, currency);
-  const publishes = await anyoneListensTo(ctx, 'bill-changed');
-  const bill = await ctx.db.transaction().execute(async (trx) => {
-    // The merchant's row serialises numbering: numbers have no gaps and no duplicates.
-    await trx.selectFrom('merchants').select('id').where('id', '=', merchant.id).forUpdate().executeTakeFirstOrThrow();
-    const last = await trx.selectFrom('bills').select((eb) => eb.fn.max('number').as('number')).where('merchant_id', '=', merchant.id).executeTakeFirst();
-    const created = await trx
-      .insertInto('bills')
-      .values({
-        id: newBillId(ctx),
-        merchant_id: merchant.id,
-        dialect,
-        number: Number(last?.number ?? 0) + 1,
-        status: 'draft',
-        currency,
-        tax_rate: new Decimal(request.taxRate ?? 0).toString(),
-        discount: new Decimal(request.discount ?? 0).toString(),
-        notes: request.notes ?? '',
-        payment_methods: toJson(request.paymentMethods),
-        metadata: toJson(request.metadata),
-        payment_link_id: request.paymentLinkId ?? null,
-        redirect_url: request.redirectUrl ?? null,
-        invoice_id: null,
-        created_at: ctx.clock.now(),
-        issued_at: null,
-        cancelled_at: null,
-        wire_received_at: null,
-        ...describedBy(request),
-        resource_token: base58Text(ctx.random, 44),
-        facade: request.facade ?? null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    if (publishes) await publish(trx, ctx, [{ type: 'bill-changed', bill: created, change: 'created' }], created.created_at);
-    return created;
-  });
-  return { bill, state: 'draft', invoice: null };
+  // The merchant's row serialises numbering: numbers have no gaps and no duplicates.
+  await trx.selectFrom('merchants').select('id').where('id', '=', merchant.id).forUpdate().executeTakeFirstOrThrow();
+  const last = await trx.selectFrom('bills').select((eb) => eb.fn.max('number').as('number')).where('merchant_id', '=', merchant.id).executeTakeFirst();
+  const created = await trx
+    .insertInto('bills')
+    .values({
+      id: newBillId(ctx),
+      merchant_id: merchant.id,
+      dialect,
+      number: Number(last?.number ?? 0) + 1,
+      status: 'draft',
+      currency,
+      tax_rate: new Decimal(request.taxRate ?? 0).toString(),
+      discount: new Decimal(request.discount ?? 0).toString(),
+      notes: request.notes ?? '',
+      payment_methods: toJson(request.paymentMethods),
+      metadata: toJson(request.metadata),
+      payment_link_id: request.paymentLinkId ?? null,
+      redirect_url: request.redirectUrl ?? null,
+      invoice_id: null,
+      created_at: ctx.clock.now(),
+      issued_at: null,
+      cancelled_at: null,
+      wire_received_at: null,
+      ...describedBy(request),
+      resource_token: base58Text(ctx.random, 44),
+      facade: request.facade ?? null,
+      subscription_id: request.subscriptionId ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  if (publishes) await publish(trx, ctx, [{ type: 'bill-changed', bill: created, change: 'created' }], created.created_at);
+  return created;
 }
 
 /** The column and value a key names a bill by. */

@@ -3,6 +3,7 @@ import type { EngineContext } from '../engine/context.js';
 import { drainDueWork } from '../engine/lifecycle.js';
 import { advanceDuePayouts } from '../engine/payouts.js';
 import { settleDue } from '../engine/settlements.js';
+import { deliverDueSubscriptions } from '../engine/subscriptions.js';
 import { startLoop } from './loop.js';
 
 export interface Scheduler {
@@ -25,7 +26,8 @@ export function startScheduler(ctx: EngineContext, intervalMs: number, afterPass
       const invoices = await drainDueWork(ctx);
       const payouts = await advanceDuePayouts(ctx);
       const settlements = await settleDue(ctx);
-      if (invoices + payouts + settlements > 0) afterPass();
+      const subscriptions = await deliverDueSubscriptions(ctx);
+      if (invoices + payouts + settlements + subscriptions > 0) afterPass();
     },
     intervalMs,
     ctx.logger,

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { startTestEmulator, type Emulator } from '../support/emulator.js';
 import { runPhp, SDKS_PRESENT, expectEveryMethodAnswered, type SdkReport } from '../support/sdks.js';
 
-/** Every public method of the PHP SDK's Client but its subscriptions (not emulated yet: README). */
+/** Every public method of the PHP SDK's Client. */
 const METHODS = [
   'getTokens', 'getRates', 'getCurrencyRates', 'getCurrencyPairRate', 'getSupportedWallets',
   'createInvoice', 'getInvoice', 'getInvoiceByGuid', 'getInvoices', 'updateInvoice', 'requestInvoiceNotification', 'payInvoice', 'cancelInvoice', 'cancelInvoiceByGuid',
@@ -11,6 +11,7 @@ const METHODS = [
   'submitPayoutRecipients', 'getPayoutRecipient', 'getPayoutRecipients', 'updatePayoutRecipient', 'requestPayoutRecipientNotification', 'deletePayoutRecipient',
   'submitPayout', 'getPayout', 'getPayouts', 'requestPayoutNotification', 'cancelPayout', 'createPayoutGroup', 'cancelPayoutGroup',
   'createBill', 'getBill', 'getBills', 'updateBill', 'deliverBill',
+  'createSubscription', 'getSubscription', 'getSubscriptions', 'updateSubscription',
   'getSettlements', 'getSettlement', 'getSettlementReconciliationReport',
 ];
 
@@ -56,6 +57,10 @@ describe('the official PHP SDK (bitpay/sdk 10.1.0), unmodified: every public met
     expect(value('deletePayoutRecipient')).to.equal(true);
     expect(value('updateBill')).to.equal('Php');
     expect(value('deliverBill')).to.equal(true);
+    expect(value('createSubscription')).to.equal('draft');
+    expect(value('getSubscription')).to.equal('monthly');
+    expect(value('getSubscriptions')).to.equal(1);
+    expect(value('updateSubscription')).to.equal('active');
     expect(value('getSettlements')).to.deep.equal(['processing']);
     expect(value('getSettlement')).to.equal(99);
     expect(value('getSettlementReconciliationReport')).to.equal(3);

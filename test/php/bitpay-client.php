@@ -147,6 +147,17 @@ run('updateBill', function () use ($client, $bill) {
 }, fn ($b) => $b->getName());
 run('deliverBill', fn () => $client->deliverBill($bill->getId(), $bill->getToken()));
 
+// Subscriptions: a bill sent monthly
+$template = new Bill('sub-1', 'USD', 'b@example.com', [$item]);
+$subscription = run('createSubscription', fn () => $client->createSubscription(new \BitPaySDK\Model\Subscription\Subscription($template, 'monthly')), fn ($s) => $s->getStatus());
+run('getSubscription', fn () => $client->getSubscription($subscription->getId()), fn ($s) => $s->getSchedule());
+run('getSubscriptions', fn () => $client->getSubscriptions(), fn ($l) => count($l));
+run('updateSubscription', function () use ($client, $subscription) {
+    $fetched = $client->getSubscription($subscription->getId());
+    $fetched->setStatus('active');
+    return $client->updateSubscription($fetched, $subscription->getId());
+}, fn ($s) => $s->getStatus());
+
 // Settlements
 http('POST', $baseUrl . 'sandbox/settlements', ['merchantId' => $merchantId]);
 $settlements = run('getSettlements', fn () => $client->getSettlements('USD', '2000-01-01', '2999-01-01'), fn ($l) => array_map(fn ($s) => $s->getStatus(), $l));

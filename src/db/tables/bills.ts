@@ -37,4 +37,6 @@ export interface BillsTable {
   delivered_at: Generated<number | null>;
   /** the facade of the token that made it (BitPay: pos or merchant) */
   facade: Generated<string | null>;
+  /** the subscription that sent it */
+  subscription_id: Generated<string | null>;
 }

@@ -12,7 +12,7 @@ import { BILL_STATUSES, billStatus, presentBill } from './presenters/bill.js';
 import { queryOf } from './query.js';
 import { BITPAY } from './webhooks.js';
 
-interface BillBody {
+export interface BillBody {
   number?: string;
   currency: string;
   email?: string;
@@ -31,7 +31,7 @@ interface BillBody {
 }
 
 /** BitPay's bill body as the engine's bill: items are lines with ids of their own. */
-function billRequest(body: BillBody, facade: string): NewBill {
+export function billRequest(body: BillBody, facade: string): NewBill {
   let dueDate: number | undefined;
   if (body.dueDate) {
     const parsed = parseInstant(body.dueDate);

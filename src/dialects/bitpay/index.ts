@@ -5,6 +5,7 @@ import { invoicesRoutes } from './invoices.js';
 import { ledgersRoutes } from './ledgers.js';
 import { payoutsRoutes } from './payouts.js';
 import { settlementsRoutes } from './settlements.js';
+import { subscriptionsRoutes } from './subscriptions.js';
 import { publicRoutes } from './rates.js';
 import { refundsRoutes } from './refunds.js';
 import { tokensRoutes } from './tokens.js';
@@ -15,7 +16,7 @@ export const bitpay: Dialect = {
   name: BITPAY,
   routes: ({ engine, sandbox, publicUrl }) => {
     const auth = { engine, publicUrl };
-    return [tokensRoutes(engine, publicUrl), invoicesRoutes(engine, sandbox, auth), refundsRoutes(engine, auth), ledgersRoutes(engine, auth), payoutsRoutes(engine, auth), settlementsRoutes(engine, auth), billsRoutes(engine, auth), publicRoutes(engine)];
+    return [tokensRoutes(engine, publicUrl), invoicesRoutes(engine, sandbox, auth), refundsRoutes(engine, auth), ledgersRoutes(engine, auth), payoutsRoutes(engine, auth), settlementsRoutes(engine, auth), billsRoutes(engine, auth), subscriptionsRoutes(engine, auth), publicRoutes(engine)];
   },
   owns: () => true,
   errorStatus,

@@ -1,5 +1,5 @@
 import { Decimal } from '../../../domain/money.js';
-import type { BillView } from '../../../engine/bills.js';
+import type { BillView, NewBill } from '../../../engine/bills.js';
 import { definedOnly } from './defined.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -46,6 +46,28 @@ export function presentBill(view: BillView, publicUrl: string) {
     items: bill.lines.map((line) => definedOnly({ id: line.id, description: line.description, price: new Decimal(line.unitPrice).toNumber(), quantity: Number(line.quantity) })),
     token: bill.resource_token ?? undefined,
     merchant: bill.merchant_id,
+    name: c.name,
+    address1: c.address1,
+    address2: c.address2,
+    city: c.city,
+    state: c.state,
+    zip: c.zip,
+    country: c.country,
+    phone: c.phone,
+  });
+}
+
+/** What a subscription sends, as BitPay's `billData`: the bill's fields without those of a bill that exists. */
+export function presentBillData(template: NewBill) {
+  const c = template.customer;
+  return definedOnly({
+    number: template.reference,
+    currency: template.currency,
+    email: c.email,
+    cc: c.cc ?? [],
+    passProcessingFee: template.passProcessingFee === true,
+    dueDate: template.dueDate === undefined ? undefined : iso(template.dueDate),
+    items: template.lines.map((line) => definedOnly({ id: line.id, description: line.description, price: new Decimal(line.unitPrice).toNumber(), quantity: Number(line.quantity) })),
     name: c.name,
     address1: c.address1,
     address2: c.address2,
