@@ -1,3 +1,4 @@
+import type { BillCustomer, BillLine } from '../../../domain/bill.js';
 import { Decimal } from '../../../domain/money.js';
 import type { BillView, NewBill } from '../../../engine/bills.js';
 import { definedOnly } from './defined.js';
@@ -28,6 +29,13 @@ export function billStatus(view: BillView): BitPayBillStatus {
   }
 }
 
+/** The bill's customer, in BitPay's names. */
+function customerFields(c: BillCustomer) {
+  return { name: c.name, address1: c.address1, address2: c.address2, city: c.city, state: c.state, zip: c.zip, country: c.country, phone: c.phone };
+}
+
+const presentItem = (line: BillLine) => definedOnly({ id: line.id, description: line.description, price: new Decimal(line.unitPrice).toNumber(), quantity: Number(line.quantity) });
+
 /** BitPay's bill (BITPAY-WIRE §3.3); absent fields are left out (PHP's SDK refuses nulls), `cc` and `passProcessingFee` always there. */
 export function presentBill(view: BillView, publicUrl: string) {
   const { bill } = view;
@@ -43,17 +51,10 @@ export function presentBill(view: BillView, publicUrl: string) {
     email: c.email,
     cc: c.cc ?? [],
     passProcessingFee: bill.pass_processing_fee,
-    items: bill.lines.map((line) => definedOnly({ id: line.id, description: line.description, price: new Decimal(line.unitPrice).toNumber(), quantity: Number(line.quantity) })),
+    items: bill.lines.map(presentItem),
     token: bill.resource_token ?? undefined,
     merchant: bill.merchant_id,
-    name: c.name,
-    address1: c.address1,
-    address2: c.address2,
-    city: c.city,
-    state: c.state,
-    zip: c.zip,
-    country: c.country,
-    phone: c.phone,
+    ...customerFields(c),
   });
 }
 
@@ -67,14 +68,7 @@ export function presentBillData(template: NewBill) {
     cc: c.cc ?? [],
     passProcessingFee: template.passProcessingFee === true,
     dueDate: template.dueDate === undefined ? undefined : iso(template.dueDate),
-    items: template.lines.map((line) => definedOnly({ id: line.id, description: line.description, price: new Decimal(line.unitPrice).toNumber(), quantity: Number(line.quantity) })),
-    name: c.name,
-    address1: c.address1,
-    address2: c.address2,
-    city: c.city,
-    state: c.state,
-    zip: c.zip,
-    country: c.country,
-    phone: c.phone,
+    items: template.lines.map(presentItem),
+    ...customerFields(c),
   });
 }
