@@ -33,6 +33,10 @@ Commands:
                                           any dialect's name for it works (INV-0001 for btpay's)
   wire <invoiceId>                        a bank transfer paying a btpay invoice that takes wires arrived
   mine [n]                                mine n blocks (default 1)
+  invoices [--status S] [--merchant ID]   list the newest invoices, every dialect's
+  webhooks [--invoice ID] [--follow]      the webhook delivery log, newest last; --follow prints new
+                                          deliveries and attempts as they happen (Ctrl-C to stop)
+  reset [--keep-tokens]                   wipe invoices, chain and (unless kept) merchants and tokens
   clock advance <duration>                move the virtual clock, e.g. 16m, 1h30m
   certs [--host NAME]... [--force]        create a local CA and a certificate for test.bitpay.com,
                                           localhost and the NAMEs, in CERTS_DIR (default DATA_DIR/certs)
@@ -114,6 +118,10 @@ async function main(argv: string[]): Promise<void> {
       percent: { type: 'string' },
       rbf: { type: 'boolean' },
       force: { type: 'boolean' },
+      status: { type: 'string' },
+      invoice: { type: 'string' },
+      follow: { type: 'boolean' },
+      'keep-tokens': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -206,6 +214,47 @@ const COMMANDS: Record<string, Command> = {
     if (!invoiceId) throw new UsageError('wire needs the invoice id or number');
     const invoice = await sandboxRequest(flags, 'POST', `sandbox/invoices/${encodeURIComponent(invoiceId)}/wire`, {});
     process.stdout.write(`invoice: ${invoice.id} is ${invoice.status}: the wire was received\n`);
+  },
+
+  async invoices(_args, flags) {
+    const query = new URLSearchParams({ ...(flags.status ? { status: String(flags.status) } : {}), ...(flags.merchant ? { merchantId: String(flags.merchant) } : {}) });
+    const invoices = (await sandboxRequest(flags, 'GET', `sandbox/invoices${query.size ? `?${query}` : ''}`)) as unknown as Record<string, unknown>[];
+    if (invoices.length === 0) process.stdout.write('no invoices\n');
+    for (const i of invoices) {
+      const exception = i.exceptionStatus ? ` (${i.exceptionStatus})` : '';
+      process.stdout.write(`${new Date(Number(i.invoiceTime)).toISOString()}  ${i.id}  ${String(i.status).padEnd(9)}${exception}  ${i.price} ${i.currency}  ${i.dialect}${i.orderId ? `  order ${i.orderId}` : ''}\n`);
+    }
+  },
+
+  async webhooks(_args, flags) {
+    const path = `sandbox/webhooks${flags.invoice ? `?invoiceId=${encodeURIComponent(String(flags.invoice))}` : ''}`;
+    const seen = new Map<string, number>();
+    const print = async () => {
+      const deliveries = ((await sandboxRequest(flags, 'GET', path)) as unknown as Record<string, any>[]).reverse();
+      for (const d of deliveries) {
+        const attempts = (d.attempts as Record<string, any>[]) ?? [];
+        const known = seen.get(d.id) ?? -1;
+        if (known === -1 && attempts.length === 0) {
+          process.stdout.write(`${d.id}  ${d.event.name}${d.event.code ? ` (${d.event.code})` : ''}  ${d.invoiceId ?? d.payoutId ?? d.recipientId ?? d.billId ?? ''}  → ${d.url}  ${d.status}\n`);
+        }
+        for (const a of attempts.slice(Math.max(known, 0))) {
+          const answer = a.response ? `HTTP ${a.response.status}` : (a.error ?? 'no answer');
+          process.stdout.write(`${d.id}  ${d.event.name}${d.event.code ? ` (${d.event.code})` : ''}  ${d.invoiceId ?? d.payoutId ?? d.recipientId ?? d.billId ?? ''}  → ${d.url}  attempt ${a.number}: ${answer}${a.delivered ? ' delivered' : ''}\n`);
+        }
+        seen.set(d.id, attempts.length);
+      }
+    };
+    await print();
+    if (!flags.follow) return;
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await print();
+    }
+  },
+
+  async reset(_args, flags) {
+    await sandboxRequest(flags, 'POST', 'sandbox/reset', { keepTokens: flags['keep-tokens'] === true });
+    process.stdout.write(`reset: invoices, chain, ledgers and webhooks wiped${flags['keep-tokens'] ? '; merchants, tokens and API keys kept' : ', and merchants, tokens and API keys'}\n`);
   },
 
   async mine([count = '1'], flags) {

@@ -196,8 +196,10 @@ export const SETTING_NAMES: Record<keyof Config, string> = Object.fromEntries(
   Object.values(SETTINGS).map((s) => [s.key, s.env]),
 ) as Record<keyof Config, string>;
 
+/** An unset or empty setting takes its default (`PORT=` is the default port, as a shell's `PORT=$PORT` may leave it). */
 function parseSetting<K extends keyof Config>(setting: Setting<K>, raw: RawValue): Config[K] {
-  const text = raw === undefined || raw === null ? setting.fallback : String(raw);
+  const given = raw === undefined || raw === null ? '' : String(raw);
+  const text = given === '' ? setting.fallback : given;
   if (text === null) return null as Config[K];
   return setting.parse(text.trim(), setting.env);
 }
@@ -208,6 +210,9 @@ export function isLoopbackHost(host: string): boolean {
   if (isIP(h) === 4) return h.startsWith('127.');
   return h === '::1';
 }
+
+/** The shortest SANDBOX_TOKEN an emulator open to the network accepts. */
+export const MIN_NETWORK_TOKEN_LENGTH = 16;
 
 /** Builds the one validated config. Throws ConfigError naming the first wrong setting. */
 export function resolveConfig(input: ConfigInput): Config {
@@ -223,6 +228,12 @@ export function resolveConfig(input: ConfigInput): Config {
     throw new ConfigError(
       'HOST',
       `is "${result.host}", which is not a loopback address: set SANDBOX_TOKEN so that the sandbox API and dashboard are not open to the network`,
+    );
+  }
+  if (!isLoopbackHost(result.host) && (result.sandboxToken ?? '').length < MIN_NETWORK_TOKEN_LENGTH) {
+    throw new ConfigError(
+      'SANDBOX_TOKEN',
+      `must be at least ${MIN_NETWORK_TOKEN_LENGTH} characters when HOST ("${result.host}") is not a loopback address: it guards the sandbox API and the dashboard on the network`,
     );
   }
   return result;

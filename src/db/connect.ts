@@ -36,6 +36,15 @@ export async function openDatabase(options: { databaseUrl: string | null; dataDi
   return options.databaseUrl ? openPostgres(options.databaseUrl, logger) : openEmbedded(options.dataDir);
 }
 
+/** PostgreSQL's "database does not exist" (3D000) in words that say how to make it. */
+function missingDatabase(error: unknown, url: URL): Error | null {
+  if ((error as { code?: string }).code !== '3D000') return null;
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  const server = `${url.hostname}${url.port ? `:${url.port}` : ''}`;
+  const user = url.username ? ` -U ${decodeURIComponent(url.username)}` : '';
+  return new Error(`DATABASE_URL names the database "${name}", which does not exist on ${server}: create it first, e.g. createdb -h ${url.hostname}${url.port ? ` -p ${url.port}` : ''}${user} ${name}`);
+}
+
 async function openPostgres(databaseUrl: string, logger: Logger): Promise<DatabaseHandle> {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
@@ -54,7 +63,7 @@ async function openPostgres(databaseUrl: string, logger: Logger): Promise<Databa
   const db = new Kysely<Database>({ dialect: watchChanges(new PostgresDialect({ pool }), changes) });
   const listener = await listenForChanges(databaseUrl, changes, logger).catch(async (error) => {
     await db.destroy();
-    throw error;
+    throw missingDatabase(error, url) ?? error;
   });
   return {
     db,

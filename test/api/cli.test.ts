@@ -3,8 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isValidSin, sinFromPublicKey } from '../../src/crypto/sin.js';
-import { newKey, rawRequest, sdkTransport } from '../support/bitpay.js';
-import { runCli, startCliServer } from '../support/cli.js';
+import { Models } from 'bitpay-sdk';
+import { newKey, pairClient, rawRequest, sdkClient, sdkTransport } from '../support/bitpay.js';
+import { runCli, spawnCli, startCliServer } from '../support/cli.js';
+import { startTestEmulator } from '../support/emulator.js';
+import { startReceiver } from '../support/receiver.js';
 
 describe('bitpay-emulator command', () => {
   it('keys new prints a private key, its compressed public key and its SIN', async () => {
@@ -23,12 +26,20 @@ describe('bitpay-emulator command', () => {
       [{ PORT: 'eighty' }, 'PORT'],
       [{ CLOCK: 'fast' }, 'CLOCK'],
       [{ HOST: '0.0.0.0' }, 'HOST'],
+      [{ HOST: '0.0.0.0', SANDBOX_TOKEN: 'too-short' }, 'SANDBOX_TOKEN'],
     ] as const) {
       const { code, stderr } = await runCli(['start'], { ...env, DATA_DIR: 'memory', DATABASE_URL: '' });
       expect(code, setting).to.equal(2);
       expect(stderr.trim().split('\n'), setting).to.have.length(1);
       expect(stderr, setting).to.match(new RegExp(`^bitpay-emulator: Invalid configuration: ${setting} `));
     }
+  });
+
+  it('says a DATABASE_URL’s database does not exist, and how to create it, before anything else', async () => {
+    const { code, stderr } = await runCli(['start'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/bitpay_emulator_absent_db', PORT: '0' });
+    expect(code).to.equal(1);
+    expect(stderr.trim().split('\n')).to.have.length(1);
+    expect(stderr).to.include('DATABASE_URL names the database "bitpay_emulator_absent_db", which does not exist on 127.0.0.1:5432: create it first, e.g. createdb -h 127.0.0.1 -p 5432 -U postgres bitpay_emulator_absent_db');
   });
 
   it('takes settings as flags too', async () => {
@@ -118,6 +129,39 @@ describe('bitpay-emulator command', () => {
         expect(stores.status).to.equal(200);
       } finally {
         await server.stop();
+      }
+    });
+
+    it('lists invoices, follows the webhook log and resets, finding the server from PORT or --url', async () => {
+      const emu = await startTestEmulator();
+      const receiver = await startReceiver();
+      try {
+        const port = new URL(emu.url).port;
+        const { key, token } = await pairClient(emu, 'merchant');
+        const client = sdkClient(emu, key, { merchant: token });
+        const invoice = (await client.createInvoice(Object.assign(new Models.Invoice(12, 'USD'), { orderId: 'cli-1', notificationURL: receiver.url('/cli') }))) as unknown as { id: string };
+        const byPort = await runCli(['invoices'], { PORT: port });
+        expect(byPort.code, byPort.stderr).to.equal(0);
+        expect(byPort.stdout).to.match(new RegExp(`${invoice.id}  new +12 USD  bitpay  order cli-1`));
+        expect((await runCli(['invoices', '--status', 'paid', '--url', emu.url])).stdout).to.equal('no invoices\n');
+        const bad = await runCli(['invoices', '--status', 'lost', '--url', emu.url]);
+        expect(bad.code).to.equal(1);
+        expect(bad.stderr).to.match(/status: must be one of new, paid/);
+
+        const follow = spawnCli(['webhooks', '--follow', '--invoice', invoice.id], { PORT: port });
+        await emu.sandbox.pay(invoice.id);
+        await emu.webhooks.flush();
+        const line = await follow.waitFor(/invoice_paidInFull \(1003\).*attempt 1: HTTP 200 delivered/);
+        expect(line).to.include(invoice.id).and.include(receiver.url('/cli'));
+        follow.stop();
+        expect((await runCli(['webhooks', '--url', emu.url])).stdout).to.match(/invoice_paidInFull \(1003\)/);
+
+        const reset = await runCli(['reset', '--url', emu.url]);
+        expect(reset.code, reset.stderr).to.equal(0);
+        expect((await runCli(['invoices', '--url', emu.url])).stdout).to.equal('no invoices\n');
+      } finally {
+        await emu.close();
+        await receiver.close();
       }
     });
 

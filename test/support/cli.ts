@@ -55,3 +55,26 @@ export function startCliServer(args: string[], env: Record<string, string> = {})
       }),
   };
 }
+
+/** Runs a command that keeps going (`webhooks --follow`): wait for a line of its output, then stop it. */
+export function spawnCli(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  return {
+    /** The first line that matches, once printed (10 s at most). */
+    waitFor: (pattern: RegExp) =>
+      new Promise<string>((resolve, reject) => {
+        const started = Date.now();
+        const look = () => {
+          const line = output.split('\n').find((l) => pattern.test(l));
+          if (line) return resolve(line);
+          if (Date.now() - started > 10_000 || child.exitCode !== null) return reject(new Error(`no line matched ${pattern}:\n${output}`));
+          setTimeout(look, 100);
+        };
+        look();
+      }),
+    stop: () => child.kill('SIGINT'),
+  };
+}

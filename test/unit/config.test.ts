@@ -20,6 +20,11 @@ describe('config', () => {
     });
   });
 
+  it('takes an empty setting as unset: PORT= is the default port', () => {
+    expect(resolveConfig({ port: '' }).port).to.equal(8088);
+    expect(resolveConfig({ databaseUrl: '', logLevel: '' })).to.include({ databaseUrl: null, logLevel: 'info' });
+  });
+
   it('normalises PUBLIC_URL to end in a slash', () => {
     expect(resolveConfig({ publicUrl: 'https://test.bitpay.com' }).publicUrl).to.equal('https://test.bitpay.com/');
     expect(resolveConfig({ publicUrl: 'http://proxy.test/bitpay' }).publicUrl).to.equal('http://proxy.test/bitpay/');
@@ -58,8 +63,10 @@ describe('config', () => {
     });
   }
 
-  it('binds a non-loopback HOST only with SANDBOX_TOKEN', () => {
-    expect(resolveConfig({ host: '0.0.0.0', sandboxToken: 's3cret' }).host).to.equal('0.0.0.0');
+  it('binds a non-loopback HOST only with a SANDBOX_TOKEN of 16 characters or more', () => {
+    expect(resolveConfig({ host: '0.0.0.0', sandboxToken: 's3cret-s3cret-16' }).host).to.equal('0.0.0.0');
+    expect(() => resolveConfig({ host: '0.0.0.0', sandboxToken: 's3cret' })).to.throw(ConfigError, /SANDBOX_TOKEN must be at least 16 characters when HOST \("0.0.0.0"\)/);
+    expect(resolveConfig({ host: '127.0.0.1', sandboxToken: 's3cret' }).sandboxToken).to.equal('s3cret');
     for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1']) expect(resolveConfig({ host }).host).to.equal(host);
   });
 

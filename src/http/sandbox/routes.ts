@@ -3,7 +3,8 @@ import { parseDuration } from '../../domain/duration.js';
 import { Decimal, isPlainDecimal, satsToBtc } from '../../domain/money.js';
 import { recentChain, tip } from '../../engine/chain.js';
 import type { EngineContext } from '../../engine/context.js';
-import type { Invoice } from '../../engine/invoices.js';
+import { listInvoices, type Invoice } from '../../engine/invoices.js';
+import { INVOICE_STATUSES, isInvoiceStatus } from '../../domain/invoice.js';
 import { listApiKeys, revokeAnyApiKey } from '../../engine/api-keys.js';
 import { ledgerBalances } from '../../engine/ledger.js';
 import { createMerchant, listMerchants, resolveMerchant, updateMerchant } from '../../engine/merchants.js';
@@ -152,6 +153,19 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, key: Sand
   routes.put('/rates', async (ctx) => {
     const rates = await updateRates(engine, bodyOf(ctx));
     ctx.body = { BTC: Object.fromEntries([...rates].map(([code, rate]) => [code, rate.toNumber()])) };
+  });
+
+  routes.get('/invoices', async (ctx) => {
+    onlyQuery(ctx, 'status', 'merchantId', 'limit');
+    const status = queryParam(ctx, 'status');
+    if (status !== undefined && !isInvoiceStatus(status)) throw invalidParam('request', `Invalid parameter status: must be one of ${INVOICE_STATUSES.join(', ')}`);
+    const limitParam = queryParam(ctx, 'limit');
+    const limit = limitParam === undefined ? 50 : wholeNumber(limitParam);
+    if (limit === null || limit < 1 || limit > 1000) throw invalidParam('request', 'limit must be an integer from 1 to 1000');
+    const merchantId = queryParam(ctx, 'merchantId');
+    if (merchantId !== undefined) await resolveMerchant(engine.db, merchantId);
+    const invoices = await listInvoices(engine.db, merchantId ?? null, { ...(status ? { statuses: [status] } : {}), limit, offset: 0 });
+    ctx.body = invoices.map((invoice) => ({ ...invoiceSummary(invoice), merchantId: invoice.merchant_id, dialect: invoice.dialect, price: new Decimal(invoice.price).toNumber(), currency: invoice.currency, orderId: invoice.order_id, invoiceTime: invoice.invoice_time }));
   });
 
   routes.get('/invoices/:id', async (ctx) => {
