@@ -8,6 +8,7 @@ import { PGliteDialect } from './pglite-dialect.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { createChangeFeed, type ChangeFeed } from './change-feed.js';
 import { listenForChanges } from './change-listener.js';
+import { migratedTemplate } from './template.js';
 import { watchChanges } from './watched-dialect.js';
 import type { Logger } from '../logger.js';
 
@@ -89,6 +90,7 @@ async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
   try {
     const pglite = await PGlite.create(directory ? `${directory}/pgdata` : undefined, {
       parsers: { [INT8_OID]: parseInt8 },
+      ...(inMemory ? { loadDataDir: await migratedTemplate() } : {}),
     });
     // One process owns the data directory, so its own statements are every change there is.
     const changes = createChangeFeed();

@@ -1,8 +1,18 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
+
+/** A fingerprint of the migrations: the names and contents of every file (a template built from other migrations is not this schema). */
+export async function migrationsFingerprint(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort()) {
+    hash.update(file).update('\0').update(await readFile(`${MIGRATIONS_DIR}${file}`));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
 
 /** Migrations are plain SQL files (migrations/NNN_name.sql) that run unchanged on PGlite and PostgreSQL. */
 class SqlFileMigrationProvider implements MigrationProvider {
