@@ -13,7 +13,8 @@ import {
 } from './config.js';
 import { createCertificates, DEFAULT_CERTIFICATE_HOSTS } from './crypto/certificates.js';
 import { sinFromPublicKey } from './crypto/sin.js';
-import { startServer } from './server.js';
+import { startServer, type RunningServer } from './server.js';
+import { wantsPrettyLogs } from './logger.js';
 
 const USAGE = `Usage: bitpay-emulator <command> [options]
 
@@ -88,6 +89,27 @@ async function sandboxRequest(flags: Flags, method: string, path: string, body?:
   return payload;
 }
 
+/** What a person starting the server on a terminal needs first: where everything is, and what to do next. */
+function banner(server: RunningServer, config: Config): string {
+  const database = config.databaseUrl ? `PostgreSQL (${server.engine.config.databaseUrl?.replace(/\/\/[^@/]*@/, '//')})` : config.dataDir === 'memory' ? 'embedded, in memory' : `embedded, in ${config.dataDir}`;
+  const port = new URL(server.url).port;
+  const prefix = port === '8088' ? '' : `PORT=${port} `;
+  return [
+    '',
+    `  bitpay-emulator is running`,
+    `  API          ${server.url}   (${server.dialects.map((d) => d.name).join(', ')})`,
+    `  dashboard    ${server.url}dashboard`,
+    `  checkout     ${server.url}i/<invoiceId>`,
+    `  database     ${database}`,
+    `  clock        ${config.clock}${config.blockIntervalMs > 0 ? `, a block every ${config.blockIntervalMs / 1000} s` : ', blocks on request'}`,
+    '',
+    `  next: ${prefix}npx bitpay-emulator keys new`,
+    `        ${prefix}npx bitpay-emulator pairing create --facade merchant`,
+    '',
+    '',
+  ].join('\n');
+}
+
 function printToken(token: Record<string, unknown>): void {
   const lines = [
     `pairing code: ${token.pairingCode}`,
@@ -141,13 +163,18 @@ type Command = (args: string[], flags: Flags) => Promise<void>;
 
 const COMMANDS: Record<string, Command> = {
   async start(_args, flags) {
-    const server = await startServer(configFrom(flags));
-    const stop = async () => {
-      await server.close();
+    const config = configFrom(flags);
+    const server = await startServer(config);
+    if (wantsPrettyLogs(config.logFormat)) process.stdout.write(banner(server, config));
+    const stop = async (signal: string) => {
+      process.stdout.write(`\n${signal}: stopping…\n`);
+      const { requestsDrained, webhooksQueued } = await server.close();
+      const queued = webhooksQueued === 0 ? 'no webhook left to send' : `${webhooksQueued} webhook${webhooksQueued === 1 ? '' : 's'} still queued (sent after the next start)`;
+      process.stdout.write(`stopped: ${requestsDrained} request${requestsDrained === 1 ? '' : 's'} in flight finished, ${queued}\n`);
       process.exit(0);
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
   },
 
   async 'keys new'() {

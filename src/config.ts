@@ -5,6 +5,7 @@ import { parseWebhookFaults, type WebhookFaults } from './domain/webhook-faults.
 import type { SuccessRule } from './webhooks/format.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+export type LogFormat = 'auto' | 'json' | 'pretty';
 export type ClockMode = 'system' | 'virtual';
 export type BtcNetwork = 'testnet' | 'regtest';
 
@@ -28,6 +29,8 @@ export interface Config {
   btcNetwork: BtcNetwork;
   btcXpub: string | null;
   logLevel: LogLevel;
+  /** How the server's console looks: `auto` (for a person on a terminal, JSON lines otherwise), `json` or `pretty`. */
+  logFormat: LogFormat;
   /** What counts as a delivered webhook: HTTP 200 only (BitPay), or any 2xx. */
   webhookSuccess: SuccessRule;
   webhookTimeoutMs: number;
@@ -181,6 +184,7 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   dialects: { env: 'DIALECTS', key: 'dialects', fallback: 'all', parse: parseDialects },
   btcQuoteDeadlineMs: { env: 'BTC_QUOTE_DEADLINE', key: 'btcQuoteDeadlineMs', fallback: '15', parse: (v, n) => parseWholeNumber(1, 10_080)(v, n) * 60_000 },
   btpayRateLimit: { env: 'BTPAY_RATE_LIMIT', key: 'btpayRateLimit', fallback: '0', parse: parseWholeNumber(0, 1_000_000) },
+  logFormat: { env: 'LOG_FORMAT', key: 'logFormat', fallback: 'auto', parse: oneOf(['auto', 'json', 'pretty'] as const) },
   logLevel: {
     env: 'LOG_LEVEL',
     key: 'logLevel',

@@ -157,6 +157,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       advance: (duration) => sandbox.advanceClock(toMs(duration)),
       set: (ms) => sandbox.setClock(ms),
     },
-    close: () => server.close(),
+    close: async () => void (await server.close()),
   };
 }

@@ -26,7 +26,7 @@ import { clientErrorAnswer } from './http/client-errors.js';
 import { errorShapes } from './http/errors.js';
 import type { Dialect } from './dialects/dialect.js';
 import { FALLBACK_DIALECT, servedDialects } from './dialects/registry.js';
-import { createLogger, type Logger } from './logger.js';
+import { createConsoleLogger, type Logger } from './logger.js';
 import { startScheduler } from './scheduler/scheduler.js';
 import { startDeliveryWorker, type DeliveryWorker } from './webhooks/worker.js';
 
@@ -40,7 +40,15 @@ export interface RunningServer {
   webhooks: DeliveryWorker;
   /** The dialects served (DIALECTS). */
   dialects: readonly Dialect[];
-  close(): Promise<void>;
+  /** Stops gracefully (requests in flight finish) and says what it drained. */
+  close(): Promise<StopSummary>;
+}
+
+export interface StopSummary {
+  /** requests that were in flight when it began to stop, and were let finish */
+  requestsDrained: number;
+  /** webhooks still queued: they are sent after the next start */
+  webhooksQueued: number;
 }
 
 /** How often the scheduler and the webhook worker look for due work when nothing wakes them. */
@@ -88,7 +96,7 @@ function drain(server: Server): Promise<void> {
 /** The composition root: database → clock → engine → scheduler → webhooks → dialects → HTTP. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const dialects = servedDialects(config.dialects);
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createConsoleLogger(config.logLevel, config.logFormat);
   const database = await openDatabase(config, logger);
   const stoppers: (() => Promise<void>)[] = [() => database.close()];
   const stopAll = async () => {
@@ -128,7 +136,19 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
     const shapes = errorShapes(dialects, FALLBACK_DIALECT);
     const app = createApp({ engine, sandbox, publicUrl: () => publicUrl, dialects, shapes });
+    let inFlight = 0;
+    let drained = 0;
+    let webhooksQueued = 0;
+    const countWebhooks = async () => {
+      const row = await engine.db.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'pending').executeTakeFirst();
+      webhooksQueued = Number(row?.n ?? 0);
+    };
+    stoppers.push(() => countWebhooks().catch(() => undefined));
     const serve = async (server: Server, port: number) => {
+      server.on('request', (_req, res) => {
+        inFlight += 1;
+        res.once('close', () => (inFlight -= 1));
+      });
       const refuse = clientErrorAnswer(shapes);
       server.on('clientError', refuse);
       // Node answers these itself, with no body, unless told otherwise: CONNECT (no tunnels here)
@@ -140,7 +160,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         res.end(body);
       });
       const address = await listen(server, port, config.host);
-      stoppers.push(() => drain(server));
+      stoppers.push(async () => {
+        drained += inFlight;
+        await drain(server);
+      });
       return address.port;
     };
     const port = await serve(createServer({ requireHostHeader: false }, app.callback()), config.port);
@@ -150,7 +173,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const url = defaultPublicUrl(config.host, port);
     const httpsUrl = httpsPort === null ? null : defaultPublicUrl(config.host, httpsPort).replace(/^http:/, 'https:');
     logger.info('listening', { url, httpsUrl, publicUrl, database: database.kind, location: database.location, dialects: dialects.map((d) => d.name) });
-    return { url, httpsUrl, engine, sandbox, webhooks, dialects, close: stopAll };
+    const close = async (): Promise<StopSummary> => {
+      await stopAll();
+      return { requestsDrained: drained, webhooksQueued };
+    };
+    return { url, httpsUrl, engine, sandbox, webhooks, dialects, close };
   } catch (error) {
     await stopAll();
     throw error;

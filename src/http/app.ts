@@ -22,6 +22,8 @@ import { systemRandom } from '../domain/ids.js';
 
 export const BODY_LIMIT = '1mb';
 
+const CHECKOUT_POLL = /^\/i\/[^/]+\/status$/;
+
 /** One structured log line per request, with the id that the error body also carries. */
 function requestLog(logger: Logger) {
   return async function logRequest(ctx: AppContext, next: Next): Promise<void> {
@@ -31,7 +33,9 @@ function requestLog(logger: Logger) {
     try {
       await next();
     } finally {
-      logger.info('request', {
+      // The checkout page polls its status every second: that is detail, not news.
+      const log = CHECKOUT_POLL.test(ctx.path) ? logger.debug : logger.info;
+      log('request', {
         requestId: ctx.state.requestId,
         method: ctx.method,
         path: ctx.path,

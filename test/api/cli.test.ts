@@ -165,6 +165,21 @@ describe('bitpay-emulator command', () => {
       }
     });
 
+    it('prints a banner and one concise line per request for a person (LOG_FORMAT=pretty), and says what it drained on SIGINT', async () => {
+      const server = spawnCli(['start'], { LOG_FORMAT: 'pretty', PORT: '0', DATA_DIR: 'memory', DATABASE_URL: '', LOG_LEVEL: 'info' });
+      const api = await server.waitFor(/^ {2}API {10}http:\/\/127\.0\.0\.1:\d+\//);
+      const url = /(http:\S+)/.exec(api)?.[1] as string;
+      expect(await server.waitFor(/^ {2}next: PORT=\d+ npx bitpay-emulator keys new$/)).to.be.a('string');
+      expect(await server.waitFor(/^ {2}clock {8}system, a block every 10 s$/)).to.be.a('string');
+      await fetch(`${url}rates/BTC/USD`);
+      await fetch(`${url}i/nothing/status`);
+      expect(await server.waitFor(/GET \/rates\/BTC\/USD → 200 \(\d+(\.\d+)? ms\)$/)).to.be.a('string');
+      server.stop();
+      expect(await server.waitFor(/^stopped: \d+ requests? in flight finished, no webhook left to send$/)).to.be.a('string');
+      expect(server.output()).not.to.include('/i/nothing/status');
+      expect(server.output()).not.to.include('"msg"');
+    });
+
     it('reports a server it cannot reach', async () => {
       const { code, stderr } = await runCli(['pairing', 'approve', 'abcdefg', '--url', 'http://127.0.0.1:9/']);
       expect(code).to.equal(1);

@@ -76,5 +76,6 @@ export function spawnCli(args: string[], env: Record<string, string> = {}) {
         look();
       }),
     stop: () => child.kill('SIGINT'),
+    output: () => output,
   };
 }
