@@ -203,6 +203,19 @@ describe('merchant dashboard in a browser', function () {
     await page.close();
   });
 
+  it('answers an unknown invoice with a page in a browser and with JSON to an API client', async () => {
+    const page = await browser.newPage({ viewport: PHONE });
+    const answer = await page.goto(`${emu.url}i/NoSuchInvoice123`);
+    expect(answer?.status()).to.equal(404);
+    expect(await page.getByTestId('not-found').innerText()).to.include('Invoice not found').and.include('NoSuchInvoice123');
+    const legacy = await page.goto(`${emu.url}invoice?id=NoSuchInvoice123`);
+    expect(legacy?.status()).to.equal(404);
+    await page.close();
+    const api = await fetch(`${emu.url}i/NoSuchInvoice123`, { headers: { accept: 'application/json' } });
+    expect(api.status).to.equal(404);
+    expect(((await api.json()) as Json).error).to.match(/NoSuchInvoice123 not found/);
+  });
+
   it('creates a pos token, mines, advances the clock and edits rates', async () => {
     const page = await browser.newPage();
     await page.goto(`${emu.url}dashboard/merchant/api-tokens`);

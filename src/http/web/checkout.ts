@@ -5,7 +5,7 @@ import type { EngineContext } from '../../engine/context.js';
 import type { Invoice } from '../../engine/invoices.js';
 import type { Refund } from '../../engine/refunds.js';
 import type { Sandbox } from '../../engine/sandbox.js';
-import { invalidParam, missingParam, credentialError } from '../../errors.js';
+import { invalidParam, missingParam, credentialError, EngineError, USUAL_HTTP_STATUS } from '../../errors.js';
 import { Decimal, satsToBtc } from '../../domain/money.js';
 import type { AppContext, AppState } from '../context.js';
 import type { SandboxKey } from '../sandbox/guard.js';
@@ -187,7 +187,20 @@ export function checkoutRoutes(engine: EngineContext, sandbox: Sandbox, key: San
   };
 
   const show = async (ctx: AppContext, id: unknown) => {
-    const view = await load(ctx, id);
+    let view: CheckoutView;
+    try {
+      view = await load(ctx, id);
+    } catch (error) {
+      // A browser gets a page that says so; an API client still gets the JSON error.
+      if (!(error instanceof EngineError) || ctx.accepts('json', 'html') !== 'html') throw error;
+      ctx.status = USUAL_HTTP_STATUS[error.kind];
+      ctx.type = 'html';
+      ctx.body = page({
+        title: 'Invoice not found',
+        body: html`<div class="card" data-testid="not-found" style="max-width:520px;margin:24px auto"><h1>Invoice not found</h1><p>${error.message}.</p><p class="muted">The link may be mistyped, or the emulator was reset since the invoice was made.</p></div>`,
+      });
+      return;
+    }
     ctx.type = 'html';
     if (ctx.query.fragment) {
       const redirect = view.modal ? null : autoRedirectTarget(view.invoice);
