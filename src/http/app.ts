@@ -14,6 +14,7 @@ import { refuseUnacceptableBody, refuseUnstorableUrl } from './validate.js';
 import { checkoutRoutes } from './web/checkout.js';
 import { dashboardRoutes } from './web/dashboard.js';
 import { dashboardMoneyRoutes } from './web/dashboard-money.js';
+import { dashboardWebhookRoutes } from './web/dashboard-webhooks.js';
 import { modalScriptRoutes } from './web/modal.js';
 import { paymentLinkRoutes } from './web/payment-link.js';
 import { billPageRoutes } from './web/bill.js';
@@ -125,6 +126,7 @@ export function createApp({ engine, sandbox, publicUrl, dialects, shapes }: AppD
     billPageRoutes(engine, dialects),
     dashboardRoutes(engine, sandbox, sandboxKey, dialects),
     dashboardMoneyRoutes(engine, sandbox, sandboxKey),
+    dashboardWebhookRoutes(engine, sandbox, sandboxKey),
     modalScriptRoutes(),
   ]) {
     root.use(router.routes());

@@ -210,10 +210,26 @@ async function repeatDelivery(ctx: EngineContext, original: Delivery): Promise<D
     .executeTakeFirstOrThrow();
 }
 
-export async function listDeliveries(db: Db, filter: { invoiceId?: string; subscriptionId?: string; limit: number }): Promise<Delivery[]> {
-  let query = db.selectFrom('webhook_deliveries').selectAll().orderBy('seq', 'desc').limit(filter.limit);
+export interface DeliveryFilter {
+  invoiceId?: string;
+  subscriptionId?: string;
+  status?: Delivery['status'];
+  /** found in the URL (case-insensitive) */
+  url?: string;
+  /** the dialect's event name, e.g. invoice_paidInFull or InvoiceSettled */
+  event?: string;
+  limit: number;
+  offset?: number;
+}
+
+/** The delivery log, newest first. */
+export async function listDeliveries(db: Db, filter: DeliveryFilter): Promise<Delivery[]> {
+  let query = db.selectFrom('webhook_deliveries').selectAll().orderBy('seq', 'desc').limit(filter.limit).offset(filter.offset ?? 0);
   if (filter.invoiceId) query = query.where('invoice_id', '=', filter.invoiceId);
   if (filter.subscriptionId) query = query.where('subscription_id', '=', filter.subscriptionId);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.url) query = query.where('url', 'ilike', `%${filter.url.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (filter.event) query = query.where('event_name', '=', filter.event);
   return query.execute();
 }
 

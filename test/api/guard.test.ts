@@ -7,6 +7,7 @@ import type { Sandbox } from '../../src/engine/sandbox.js';
 import { createSandboxKey } from '../../src/http/sandbox/guard.js';
 import { sandboxRoutes } from '../../src/http/sandbox/routes.js';
 import { dashboardMoneyRoutes } from '../../src/http/web/dashboard-money.js';
+import { dashboardWebhookRoutes } from '../../src/http/web/dashboard-webhooks.js';
 import { dashboardRoutes } from '../../src/http/web/dashboard.js';
 import { httpRequest } from '../support/raw-http.js';
 import { startTestEmulator, type Emulator } from '../support/emulator.js';
@@ -20,7 +21,7 @@ const OPEN_ROUTES = new Set(['GET /dashboard/login', 'POST /dashboard/login', 'P
 function guardedRoutes(): { method: string; path: string }[] {
   const engine = { config: { sandboxToken: TOKEN } } as unknown as EngineContext;
   const key = createSandboxKey(TOKEN, null);
-  const routers: Router[] = [sandboxRoutes(engine, {} as Sandbox, key, DIALECTS), cheatModeRoutes({} as Sandbox, key), dashboardRoutes(engine, {} as Sandbox, key, DIALECTS), dashboardMoneyRoutes(engine, {} as Sandbox, key)] as unknown as Router[];
+  const routers: Router[] = [sandboxRoutes(engine, {} as Sandbox, key, DIALECTS), cheatModeRoutes({} as Sandbox, key), dashboardRoutes(engine, {} as Sandbox, key, DIALECTS), dashboardMoneyRoutes(engine, {} as Sandbox, key), dashboardWebhookRoutes(engine, {} as Sandbox, key)] as unknown as Router[];
   const routes = routers.flatMap((router) =>
     router.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((method) => ({ method, path: String(layer.path).replace(/:\w+/g, 'x') }))),
   );

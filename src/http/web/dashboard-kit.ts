@@ -13,7 +13,12 @@ export const statusBadge = (status: string) => html`<span class="status status-$
 
 /** A POST form with its CSRF field. */
 export function form(ctx: AppContext, action: string, fields: SafeHtml | string, button: string, secondary = false) {
-  return html`<form class="inline" method="post" action="${action}"><input type="hidden" name="_csrf" value="${csrfToken(ctx)}">${fields}<button type="submit"${secondary ? html` class="secondary"` : ''}>${button}</button></form>`;
+  return html`<form class="inline" method="post" action="${action}">${csrfField(ctx)}${fields}<button type="submit"${secondary ? html` class="secondary"` : ''}>${button}</button></form>`;
+}
+
+/** The hidden field a dashboard form carries its CSRF token in. */
+export function csrfField(ctx: AppContext) {
+  return html`<input type="hidden" name="_csrf" value="${csrfToken(ctx)}">`;
 }
 
 function flash(ctx: AppContext) {
@@ -50,3 +55,16 @@ export function dashboardAccess(key: SandboxKey) {
     ctx.redirect(`/dashboard/login?next=${encodeURIComponent(ctx.originalUrl)}`);
   };
 }
+
+export const PAGE = 50;
+
+/** The page number of `?page=` (from 1), and the rows of it. */
+export function pageOf(ctx: AppContext) {
+  const page = /^\d{1,6}$/.test(String(ctx.query.page ?? '')) ? Math.max(1, Number(ctx.query.page)) : 1;
+  return { page, limit: PAGE, offset: (page - 1) * PAGE };
+}
+
+export function pager(path: string, page: number, shown: number) {
+  return html`<p class="row">${page > 1 ? html`<a href="${path}${path.includes('?') ? '&' : '?'}page=${page - 1}">← Newer</a>` : ''}${shown === PAGE ? html`<a href="${path}${path.includes('?') ? '&' : '?'}page=${page + 1}">Older →</a>` : ''}</p>`;
+}
+

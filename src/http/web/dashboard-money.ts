@@ -12,20 +12,8 @@ import { invalidParam } from '../../errors.js';
 import type { AppContext, AppState } from '../context.js';
 import { guardedRoutes } from '../guarded-routes.js';
 import type { SandboxKey } from '../sandbox/guard.js';
-import { action, dashboardAccess, form, render, statusBadge, time } from './dashboard-kit.js';
+import { action, dashboardAccess, form, pageOf, pager, render, statusBadge, time } from './dashboard-kit.js';
 import { html } from './html.js';
-
-const PAGE = 50;
-
-/** The page number of `?page=` (from 1), and the rows of it. */
-function pageOf(ctx: AppContext) {
-  const page = /^\d{1,6}$/.test(String(ctx.query.page ?? '')) ? Math.max(1, Number(ctx.query.page)) : 1;
-  return { page, limit: PAGE, offset: (page - 1) * PAGE };
-}
-
-function pager(path: string, page: number, shown: number) {
-  return html`<p class="row">${page > 1 ? html`<a href="${path}${path.includes('?') ? '&' : '?'}page=${page - 1}">← Newer</a>` : ''}${shown === PAGE ? html`<a href="${path}${path.includes('?') ? '&' : '?'}page=${page + 1}">Older →</a>` : ''}</p>`;
-}
 
 /**
  * The dashboard's money pages, per merchant: ledgers with their entries, deposits and

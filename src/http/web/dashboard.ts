@@ -19,7 +19,8 @@ import { presentSandboxDelivery } from '../sandbox/presenters.js';
 import { guardedRoutes } from '../guarded-routes.js';
 import type { SandboxKey } from '../sandbox/guard.js';
 import { csrfProtection, endSession, localPath, startSession } from './access.js';
-import { action, dashboardAccess, form, render, statusBadge, time } from './dashboard-kit.js';
+import { action, dashboardAccess, form, pageOf, pager, render, statusBadge, time } from './dashboard-kit.js';
+import { resetForm } from './dashboard-webhooks.js';
 import { html } from './html.js';
 
 /**
@@ -77,8 +78,10 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox, key: Sa
           ? 'The dates must be YYYY-MM-DD, the first not after the second'
           : null;
     if (refusal !== null) return ctx.redirect(`/dashboard?error=${encodeURIComponent(refusal)}`);
+    const { page, limit, offset } = pageOf(ctx);
+    const here = `/dashboard?${new URLSearchParams({ ...(status ? { status } : {}), ...(orderId ? { orderId } : {}), ...(dateStart ? { dateStart } : {}), ...(dateEnd ? { dateEnd } : {}) })}`;
     const [invoices, merchants] = await Promise.all([
-      listInvoices(engine.db, null, { ...(range ?? {}), ...(status ? { statuses: [status] } : {}), ...(orderId !== undefined ? { orderIds: [orderId] } : {}), limit: 100, offset: 0 }),
+      listInvoices(engine.db, null, { ...(range ?? {}), ...(status ? { statuses: [status] } : {}), ...(orderId !== undefined ? { orderIds: [orderId] } : {}), limit, offset }),
       listMerchants(engine.db),
     ]);
     const merchantName = new Map(merchants.map((m) => [m.id, m.name]));
@@ -99,7 +102,7 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox, key: Sa
           <td class="hide-narrow">${merchantName.get(i.merchant_id) ?? i.merchant_id}</td><td>${i.order_id ?? ''}</td><td>${Number(i.price)} ${i.currency}</td>
           <td>${statusBadge(i.status)} ${i.exception_status ?? ''}</td></tr>`,
       )}
-      </tbody></table>${invoices.length === 0 ? html`<p class="muted">No invoices.</p>` : ''}</div>`,
+      </tbody></table>${invoices.length === 0 ? html`<p class="muted">No invoices.</p>` : ''}${pager(here, page, invoices.length)}</div>`,
     );
   });
 
@@ -109,13 +112,15 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox, key: Sa
     const back = `/dashboard/invoices/${id}`;
     const deliveries = log.deliveries.map((d) => presentSandboxDelivery(d, log.attempts.get(d.id) ?? []));
     const total = invoice.subtotal_sats + invoice.miner_fee_sats;
+    // Buttons only where the state allows them: the amount due of an open invoice, expiry while new.
+    const payable = !invoice.is_cancelled && ['new', 'paid', 'confirmed', 'expired'].includes(invoice.status) && invoice.amount_paid_sats < total;
     render(
       ctx,
       `Invoice ${id}`,
       html`<div class="card"><h2>Invoice <code>${id}</code> ${statusBadge(invoice.status)} ${invoice.exception_status ?? ''}${invoice.is_cancelled ? ' (cancelled)' : ''}</h2>
       <p>${Number(invoice.price)} ${invoice.currency} = ${satsToBtc(total)} BTC · paid ${satsToBtc(invoice.amount_paid_sats)} BTC · speed ${invoice.transaction_speed}</p>
       <p>Address <code>${invoice.address}</code> · <a href="/invoice?id=${id}">checkout page</a>${invoice.notification_url ? html` · webhooks to <code>${invoice.notification_url}</code>` : ''}</p>
-      <div class="row">${form(ctx, `${back}/pay`, '', 'Pay the amount due')} ${form(ctx, `${back}/expire`, '', 'Expire now', true)}</div></div>
+      <div class="row">${payable ? form(ctx, `${back}/pay`, '', 'Pay the amount due') : ''} ${invoice.status === 'new' && !invoice.is_cancelled ? form(ctx, `${back}/expire`, '', 'Expire now', true) : ''}</div></div>
       <div class="card"><h3>Events</h3><table data-testid="events"><tbody>${events.map(
         (e) => html`<tr><td>${time(e.occurred_at)}</td><td>${e.type}</td><td>${e.from_status ?? ''} → ${e.to_status}</td><td>${e.exception_status ?? ''}</td></tr>`,
       )}</tbody></table></div>
@@ -186,7 +191,8 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox, key: Sa
       <h3>Mempool</h3><table><tbody>${mempool.map((tx) => html`<tr><td><code>${tx.txid}</code></td><td>${satsToBtc(tx.amount_sats)} BTC</td><td>${tx.invoice_id ? html`<a href="/dashboard/invoices/${tx.invoice_id}">${tx.invoice_id}</a>` : ''}</td></tr>`)}</tbody></table>${mempool.length === 0 ? html`<p class="muted">Empty.</p>` : ''}
       <h3>Blocks</h3><table><tbody>${blocks.map((b) => html`<tr><td>${b.height}</td><td class="hide-narrow"><code>${b.hash}</code></td><td>${time(b.time)}</td></tr>`)}</tbody></table></div>
       <div class="card"><h2>Clock</h2><p><strong data-testid="clock">${time(engine.clock.now())}</strong> (${engine.clock.mode})</p>
-      ${engine.clock.mode === 'virtual' ? form(ctx, '/dashboard/clock', html`<input name="advance" value="15m" aria-label="advance by"> `, 'Advance') : html`<p class="muted">Start with CLOCK=virtual to move time.</p>`}</div>`,
+      ${engine.clock.mode === 'virtual' ? form(ctx, '/dashboard/clock', html`<input name="advance" value="15m" aria-label="advance by"> `, 'Advance') : html`<p class="muted">Start with CLOCK=virtual to move time.</p>`}</div>
+      <div class="card"><h2>Reset</h2><p class="muted">Wipes invoices, the chain, ledgers, payouts, bills and webhooks; the configuration and the clock stay.</p>${resetForm(ctx)}</div>`,
     );
   });
 
