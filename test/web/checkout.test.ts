@@ -66,6 +66,54 @@ describe('checkout page in a browser', function () {
     await other.close();
   });
 
+  it('has the structure of BitPay’s checkout: merchant header, currency step, copy buttons, network cost, confirmations, end screens', async () => {
+    for (const viewport of [DESKTOP, PHONE]) {
+      const invoice = await create({ redirectURL: 'https://shop.example/thanks', closeURL: 'https://shop.example/cart' });
+      const page = await browser.newPage({ viewport });
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => undefined);
+      await page.goto(invoice.url);
+      expect(await page.getByTestId('merchant-header').innerText()).to.include('Sandbox Merchant').and.include('BitPay');
+      expect(await page.getByTestId('currency-step').innerText()).to.include('Bitcoin (BTC)');
+      expect(await page.getByTestId('network-cost').innerText()).to.equal('Includes a network cost of 0.000001 BTC');
+      await page.getByTestId('copy-address').click();
+      await page.getByTestId('copy-address').filter({ hasText: 'Copied' }).waitFor({ timeout: 5000 });
+      expect(await page.getByRole('button', { name: 'Mine a block' }).count()).to.equal(0);
+      const suffix = viewport === DESKTOP ? 'desktop' : 'phone';
+      await page.screenshot({ path: artifact(`checkout-structure-new-${suffix}.png`), fullPage: true });
+      await emu.sandbox.pay(invoice.id);
+      await page.waitForSelector('[data-testid="checkout"][data-status="paid"]');
+      expect(await page.getByTestId('confirmations').innerText()).to.equal('Confirmations: 0 of 6');
+      expect(await page.getByRole('button', { name: 'Pay exactly' }).count()).to.equal(0);
+      await page.getByRole('button', { name: 'Mine a block' }).click();
+      await page.waitForSelector('[data-testid="checkout"][data-status="confirmed"]');
+      expect(await page.getByTestId('confirmations').innerText()).to.equal('Confirmations: 1 of 6');
+      await page.getByRole('button', { name: 'Mine 6 blocks' }).click();
+      await page.waitForSelector('[data-testid="checkout"][data-status="complete"]');
+      expect(await page.getByTestId('end-screen').innerText()).to.include('Payment complete');
+      expect(await page.getByTestId('return').getAttribute('href')).to.equal('https://shop.example/thanks');
+      expect(await page.getByRole('button', { name: /Mine/ }).count()).to.equal(0);
+      await page.screenshot({ path: artifact(`checkout-structure-complete-${suffix}.png`), fullPage: true });
+      await page.close();
+    }
+  });
+
+  it('shows a refusal of the sandbox on the page, and the expired end screen with its close link', async () => {
+    const invoice = await create({ closeURL: 'https://shop.example/cart' });
+    const page = await browser.newPage({ viewport: DESKTOP });
+    await page.goto(invoice.url);
+    await emu.sandbox.expire(invoice.id);
+    // The page still shows "Expire now" until it next polls: the server refuses it, and the page says why.
+    await page.getByRole('button', { name: 'Expire now' }).click();
+    const refusal = page.getByTestId('refusal');
+    await refusal.waitFor({ state: 'visible' });
+    expect(await refusal.innerText()).to.match(/only a new invoice can expire/);
+    await page.reload();
+    expect(await page.getByTestId('end-screen').innerText()).to.include('This invoice has expired');
+    expect(await page.getByTestId('close').getAttribute('href')).to.equal('https://shop.example/cart');
+    expect(await page.getByRole('button', { name: /Pay|Expire/ }).count()).to.equal(0);
+    await page.close();
+  });
+
   it('shows the invoice, then paid and confirmed without a reload; the IPN is in the dashboard', async () => {
     const invoice = await create({ redirectURL: 'https://shop.example/thanks' });
     const page = await browser.newPage({ viewport: DESKTOP });

@@ -1,6 +1,8 @@
 import Router from '@koa/router';
 import QRCode from 'qrcode';
 import { findBill } from '../../engine/bills.js';
+import { confirmations, type ChainView } from '../../engine/chain.js';
+import { COMPLETE_CONFIRMATIONS } from '../../domain/lifecycle.js';
 import type { EngineContext } from '../../engine/context.js';
 import type { Invoice } from '../../engine/invoices.js';
 import type { Refund } from '../../engine/refunds.js';
@@ -38,10 +40,26 @@ const ACTIONS: Record<string, { label: string; run: (sandbox: Sandbox, id: strin
   wire: { label: 'Mark wire received', run: (s, id) => s.receiveWire(id) },
 };
 
-/** The actions an invoice's state allows: the wire only where the invoice takes bank transfers and is unpaid. */
-function allowedActions(invoice: Invoice, takesWire: boolean): string[] {
-  return Object.keys(ACTIONS).filter((action) => action !== 'wire' || (takesWire && invoice.status === 'new' && !invoice.is_cancelled));
+/**
+ * The actions an invoice's state allows: paying and expiring while it is new, mining while a
+ * payment still has confirmations to gain, the wire where the invoice takes bank transfers.
+ */
+function allowedActions(invoice: Invoice, data: CheckoutData, takesWire: boolean): string[] {
+  const open = invoice.status === 'new' && !invoice.is_cancelled;
+  const confirming = data.confirmations !== null && data.confirmations < COMPLETE_CONFIRMATIONS && ['paid', 'confirmed', 'new', 'expired'].includes(invoice.status);
+  const allowed: Record<string, boolean> = { pay: open, underpay: open, overpay: open, mine: confirming, mine6: confirming, expire: open, wire: takesWire && open };
+  return Object.keys(ACTIONS).filter((action) => allowed[action]);
 }
+
+/** What the page says when the invoice has come to an end, or is on its way there. */
+const END_SCREENS: Partial<Record<string, string>> = {
+  paid: 'Payment received. It is waiting for its confirmations.',
+  confirmed: 'Payment confirmed.',
+  complete: 'Payment complete. Thank you!',
+  expired: 'This invoice has expired: it takes no more payments.',
+  invalid: 'The payment could not be confirmed.',
+  declined: 'This invoice was declined.',
+};
 
 interface CheckoutView {
   invoice: Invoice;
@@ -57,10 +75,14 @@ interface CheckoutView {
 }
 
 /** What the page shows of an invoice, read off the engine's invoice (no dialect's JSON): amounts in BTC. */
-function checkoutData(invoice: Invoice, now: number) {
+function checkoutData(invoice: Invoice, now: number, chain: ChainView) {
   const totalSats = invoice.subtotal_sats + invoice.miner_fee_sats;
   const btcDue = satsToBtc(Math.max(0, totalSats - invoice.amount_paid_sats));
+  const payments = (chain.transactions.get(invoice.id) ?? []).filter((tx) => tx.double_spent_at === null);
   return {
+    /** the fewest confirmations of the payments seen, null before any */
+    confirmations: payments.length === 0 ? null : Math.min(...payments.map((tx) => confirmations(tx, chain.tipHeight))),
+    networkCost: satsToBtc(invoice.miner_fee_sats),
     merchantName: invoice.details.merchantName,
     itemDesc: invoice.details.itemDesc,
     price: new Decimal(invoice.price).toString(),
@@ -96,28 +118,35 @@ function checkoutMain(view: CheckoutView) {
     : '';
   const back = paid && invoice.redirect_url ? html`<a class="button" data-testid="return" href="${invoice.redirect_url}">Return to ${data.merchantName ?? 'the merchant'}</a>` : '';
   const close = !paid && closeTarget(invoice) ? html`<a class="button secondary" data-testid="close" href="${closeTarget(invoice)}">Close</a>` : '';
+  const actions = allowedActions(invoice, data, view.takesWire);
   const buttons = view.sandbox
-    ? html`<div class="card" data-testid="sandbox"><h3>Sandbox</h3><p class="muted">Act as the buyer's wallet and the network.</p><div class="row">
-        ${allowedActions(invoice, view.takesWire).map((action) => [action, ACTIONS[action] as { label: string }] as const).map(
+    ? html`<div class="card" data-testid="sandbox"><h3>Sandbox</h3><p class="muted">${actions.length > 0 ? "Act as the buyer's wallet and the network." : `Nothing left to do here: the invoice is ${invoice.status}.`}</p><p class="flash error" data-testid="refusal" hidden></p><div class="row">
+        ${actions.map((action) => [action, ACTIONS[action] as { label: string }] as const).map(
           ([action, { label }]) =>
             html`<form class="inline" method="post" action="/i/${invoice.id}/sandbox/${action}"><input type="hidden" name="_csrf" value="${view.csrf}"><button type="submit" class="secondary" data-action="${action}">${label}</button></form>`,
         )}</div></div>`
     : '';
-  return html`<div class="card" data-testid="checkout" data-status="${invoice.status}">
-    <p class="muted" data-testid="merchant">${data.merchantName ?? ''} · <span data-testid="brand">${flavour.brand}</span></p>
-    <h1 style="margin:4px 0">${data.itemDesc ?? 'Invoice'}</h1>
-    <p style="font-size:20px;margin:4px 0"><strong>${data.price} ${data.currency}</strong></p>
+  const copy = (value: string, label: string, testid: string) => html`<button type="button" class="secondary copy" data-copy="${value}" data-testid="${testid}">${label}</button>`;
+  const cancelled = invoice.is_cancelled ? html`<p class="muted">The merchant cancelled this invoice.</p>` : '';
+  return html`<div class="card checkout" data-testid="checkout" data-status="${invoice.status}">
+    <div class="merchant-header" data-testid="merchant-header"><strong data-testid="merchant">${data.merchantName ?? ''}</strong><span class="muted"> · <span data-testid="brand">${flavour.brand}</span></span></div>
+    <h1 style="margin:12px 0 4px">${data.itemDesc ?? 'Invoice'}</h1>
+    <p style="font-size:20px;margin:4px 0"><strong data-testid="price">${data.price} ${data.currency}</strong></p>
     <p><span class="status status-${invoice.status}" data-testid="status">${flavour.statusLabel(invoice.status)}</span> <span data-testid="status-text">${STATUS_TEXT[invoice.status]}</span></p>
-    ${exception}
+    ${exception}${cancelled}
     ${
-      invoice.status === 'new'
-        ? html`<div class="row" style="align-items:flex-start">
+      invoice.status === 'new' && !invoice.is_cancelled
+        ? html`<div class="step" data-testid="currency-step"><span class="muted">Pay with</span> <strong>Bitcoin (BTC)</strong> <span class="muted">· any bitcoin wallet</span></div>
+        <div class="row" style="align-items:flex-start">
         <div data-testid="qr" style="width:220px;max-width:100%">${trusted(view.qr)}</div>
-        <div class="grow"><p>Send <strong data-testid="btc-due">${data.btcDue} BTC</strong> to</p>
-          <p><code data-testid="address">${invoice.address}</code></p>
+        <div class="grow"><p>Send <strong data-testid="btc-due">${data.btcDue} BTC</strong> ${copy(data.btcDue, 'Copy amount', 'copy-amount')}</p>
+          <p>to <code data-testid="address">${invoice.address}</code> ${copy(invoice.address, 'Copy address', 'copy-address')}</p>
+          ${data.networkCost !== '0' ? html`<p class="muted" data-testid="network-cost">Includes a network cost of ${data.networkCost} BTC</p>` : ''}
           <p><a href="${data.bip21}">Open in wallet</a></p>
           <p class="muted">Expires in <span data-testid="countdown" data-expires="${invoice.expiration_time}" data-now="${data.currentTime}">${Math.max(0, Math.ceil((invoice.expiration_time - data.currentTime) / 1000))} s</span></p></div></div>`
-        : html`<p>Paid <strong>${data.btcPaid} BTC</strong> of ${data.btcTotal} BTC</p>`
+        : html`<div data-testid="end-screen"><p>${END_SCREENS[invoice.status] ?? ''}</p>
+          <p>Paid <strong>${data.btcPaid} BTC</strong> of ${data.btcTotal} BTC</p>
+          ${data.confirmations !== null && ['paid', 'confirmed', 'complete'].includes(invoice.status) ? html`<p data-testid="confirmations">Confirmations: ${Math.min(data.confirmations, COMPLETE_CONFIRMATIONS)} of ${COMPLETE_CONFIRMATIONS}</p>` : ''}</div>`
     }
     ${view.refunds.length > 0 ? html`<div data-testid="refunds"><p><strong>Refunds</strong></p><ul>${view.refunds.map((r) => html`<li>${Number(r.amount)} ${r.currency}: ${r.status}${r.status === 'created' ? ' (waiting for the buyer’s refund address)' : ''}</li>`)}</ul></div>` : ''}
     <p class="muted">Invoice <code>${invoice.id}</code></p>
@@ -130,6 +159,8 @@ function checkoutScript(view: CheckoutView) {
   const config = JSON.stringify({
     id: view.invoice.id,
     status: view.invoice.status,
+    // What the page shows was paid: a poll that finds the same redraws nothing.
+    amountPaid: view.invoice.amount_paid_sats,
     csrf: view.csrf,
     modal: view.modal,
     redirect: view.modal ? null : autoRedirectTarget(view.invoice),
@@ -143,9 +174,23 @@ function checkoutScript(view: CheckoutView) {
     main.querySelectorAll('form[action*="/sandbox/"]').forEach(function (form) {
       form.addEventListener('submit', function (event) {
         event.preventDefault();
-        fetch(form.action, { method: 'POST', headers: { 'x-csrf-token': cfg.csrf, accept: 'application/json' } }).then(refresh);
+        fetch(form.action, { method: 'POST', headers: { 'x-csrf-token': cfg.csrf, accept: 'application/json' } }).then(function (r) {
+          if (r.ok) return refresh();
+          return r.json().then(function (b) { refuse(b.error || ('HTTP ' + r.status)); }, function () { refuse('HTTP ' + r.status); });
+        });
       });
     });
+    main.querySelectorAll('button[data-copy]').forEach(function (button) {
+      button.addEventListener('click', function () {
+        var text = button.getAttribute('data-copy');
+        var done = function () { button.textContent = 'Copied'; };
+        if (navigator.clipboard) navigator.clipboard.writeText(text).then(done, done); else done();
+      });
+    });
+  }
+  function refuse(message) {
+    var box = main.querySelector('[data-testid="refusal"]');
+    if (box) { box.textContent = message; box.hidden = false; }
   }
   function refresh() {
     return fetch('/i/' + cfg.id + '?fragment=1' + (cfg.modal ? '&view=modal' : '')).then(function (r) { return r.text(); }).then(function (markup) {
@@ -179,8 +224,8 @@ export function checkoutRoutes(engine: EngineContext, sandbox: Sandbox, key: San
 
   const load = async (ctx: AppContext, id: unknown): Promise<CheckoutView> => {
     if (typeof id !== 'string' || id === '') throw missingParam('invoice', 'Missing required parameter: id');
-    const { invoice, refunds } = await sandbox.invoiceDetails(id);
-    const data = checkoutData(invoice, engine.clock.now());
+    const { invoice, refunds, chain } = await sandbox.invoiceDetails(id);
+    const data = checkoutData(invoice, engine.clock.now(), chain);
     const qr = await QRCode.toString(data.bip21, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
     const takesWire = (await findBill(engine.db, { invoiceId: invoice.id }))?.payment_methods.includes('wire') === true;
     return { invoice, flavour: flavourOf(invoice), refunds, data, qr, sandbox: canUseSandbox(ctx, key), csrf: csrfToken(ctx), modal: ctx.query.view === 'modal', takesWire };

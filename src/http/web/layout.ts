@@ -15,6 +15,7 @@ button,.button{font:inherit;border:1px solid var(--accent);background:var(--acce
 button.secondary{background:#fff;color:var(--accent)}form.inline{display:inline}
 input,select{font:inherit;padding:7px 8px;border:1px solid #c8d0de;border-radius:6px;max-width:100%}
 .muted{color:#6b7488}.row{display:flex;gap:12px;flex-wrap:wrap;align-items:end}.grow{flex:1}
+.merchant-header{border-bottom:1px solid #eef1f6;padding-bottom:10px}.step{padding:8px 10px;border:1px solid #dde3ee;border-radius:8px;margin:8px 0 12px}button.copy{padding:3px 8px;font-size:13px}
 .flash{padding:10px 12px;border-radius:8px;background:#e3f7e9;margin-bottom:12px}.error{background:#fde8e8}
 @media (max-width:640px){main{padding:10px}th,td{padding:5px 4px}.hide-narrow{display:none}}
 `;
