@@ -55,7 +55,9 @@ describe('bitpay-emulator command', () => {
     expect((await runCli(['start', '--nope'])).code).to.equal(2);
   });
 
-  describe('against a running server with a data directory', () => {
+  describe('against a running server with a data directory', function () {
+    // Each step starts a command (a Node process with tsx): dozens of them on a busy machine.
+    this.timeout(180_000);
     let dataDir: string;
     before(() => {
       dataDir = mkdtempSync(join(tmpdir(), 'bitpay-emulator-'));
