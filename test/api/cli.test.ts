@@ -139,13 +139,15 @@ describe('bitpay-emulator command', () => {
       const receiver = await startReceiver();
       try {
         const port = new URL(emu.url).port;
-        const { key, token } = await pairClient(emu, 'merchant');
+        // A merchant of its own: on a shared PostgreSQL database, other files' invoices are there too.
+        const merchantId = (await emu.sandbox.createMerchant('CLI shop')).id as string;
+        const { key, token } = await pairClient(emu, 'merchant', undefined, merchantId);
         const client = sdkClient(emu, key, { merchant: token });
         const invoice = (await client.createInvoice(Object.assign(new Models.Invoice(12, 'USD'), { orderId: 'cli-1', notificationURL: receiver.url('/cli') }))) as unknown as { id: string };
-        const byPort = await runCli(['invoices'], { PORT: port });
+        const byPort = await runCli(['invoices', '--merchant', merchantId], { PORT: port });
         expect(byPort.code, byPort.stderr).to.equal(0);
         expect(byPort.stdout).to.match(new RegExp(`${invoice.id}  new +12 USD  bitpay  order cli-1`));
-        expect((await runCli(['invoices', '--status', 'paid', '--url', emu.url])).stdout).to.equal('no invoices\n');
+        expect((await runCli(['invoices', '--status', 'paid', '--merchant', merchantId, '--url', emu.url])).stdout).to.equal('no invoices\n');
         const bad = await runCli(['invoices', '--status', 'lost', '--url', emu.url]);
         expect(bad.code).to.equal(1);
         expect(bad.stderr).to.match(/status: must be one of new, paid/);
