@@ -10,6 +10,7 @@ import { conflict, EngineError, notFound } from '../errors.js';
 import { findCurrency } from '../fixtures.js';
 import { chainViewOf, confirmations, newTxid } from './chain.js';
 import type { EngineContext } from './context.js';
+import { anythingDue } from './due.js';
 import { publish } from './events.js';
 import { availableBalance, writeLedgerEntries, type NewLedgerEntry } from './ledger.js';
 import { activeRecipient, type PayoutRecipient } from './payout-recipients.js';
@@ -217,6 +218,7 @@ const BATCH = 200;
 /** The scheduler's pass over payouts that are due, claimed with SKIP LOCKED like invoices. */
 export async function advanceDuePayouts(ctx: EngineContext): Promise<number> {
   const now = ctx.clock.now();
+  if (!(await anythingDue(ctx.db, 'payouts', now))) return 0;
   return ctx.db.transaction().execute(async (trx) => {
     const due = await trx.selectFrom('payouts').selectAll().where('due_at', '<=', now).orderBy('due_at').limit(BATCH).forUpdate().skipLocked().execute();
     for (const payout of due) await advance(trx, ctx, payout);

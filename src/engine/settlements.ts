@@ -6,6 +6,7 @@ import { base58Text } from '../domain/ids.js';
 import { Decimal } from '../domain/money.js';
 import { notFound } from '../errors.js';
 import type { EngineContext } from './context.js';
+import { anythingDue } from './due.js';
 import { heldForRefunds, writeLedgerEntries, type LedgerEntry } from './ledger.js';
 
 export type Settlement = Selectable<SettlementsTable>;
@@ -117,6 +118,7 @@ export async function settleDue(ctx: EngineContext): Promise<number> {
     .where(sql<boolean>`coalesce(next_settlement_at, created_at + settlement_interval_ms) <= ${now}`)
     .execute();
   for (const { id } of due) await settleMerchant(ctx, id);
+  if (!(await anythingDue(ctx.db, 'settlements', now))) return due.length;
   const completed = await ctx.db
     .updateTable('settlements')
     .set({ status: 'completed', date_executed: sql<number>`due_at`, due_at: null })

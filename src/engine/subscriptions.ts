@@ -7,6 +7,7 @@ import { nextDeliveryAfter, type SubscriptionSchedule, type SubscriptionStatus }
 import { conflict, notFound } from '../errors.js';
 import { checkedTotals, createBillIn, type NewBill } from './bills.js';
 import type { EngineContext } from './context.js';
+import { anythingDue } from './due.js';
 import { anyoneListensTo } from './events.js';
 import type { Merchant } from './merchants.js';
 
@@ -98,6 +99,7 @@ export async function updateSubscription(ctx: EngineContext, merchant: Merchant,
  */
 export async function deliverDueSubscriptions(ctx: EngineContext): Promise<number> {
   const now = ctx.clock.now();
+  if (!(await anythingDue(ctx.db, 'subscriptions', now))) return 0;
   const publishes = await anyoneListensTo(ctx, 'bill-changed');
   return ctx.db.transaction().execute(async (trx) => {
     const due = await trx.selectFrom('subscriptions').selectAll().where('due_at', '<=', now).orderBy('due_at').limit(100).forUpdate().skipLocked().execute();
