@@ -112,9 +112,9 @@ export function dashboardMoneyRoutes(engine: EngineContext, sandbox: Sandbox, ke
       ctx,
       'Bills',
       html`<div class="card"><h2>Bills (${total})</h2>${picker}<p class="muted">BitPay's bills and seed 001's line-item invoices: each is paid through its own invoice.</p>
-      <table data-testid="bills"><thead><tr><th>Number</th><th>API</th><th>Created</th><th>Currency</th><th>State</th><th>Invoice</th><th></th></tr></thead><tbody>${bills.map(
-        (v) => html`<tr><td>${v.bill.reference ?? v.bill.number}</td><td>${v.bill.dialect}</td><td>${time(v.bill.created_at)}</td><td>${v.bill.currency}</td><td>${statusBadge(v.state)}</td>
-          <td>${v.invoice ? html`<a href="/dashboard/invoices/${v.invoice.id}">${v.invoice.id}</a>` : ''}</td><td><a href="/bill?id=${v.bill.id}">Bill page</a></td></tr>`,
+      <table data-testid="bills"><thead><tr><th>Number</th><th class="hide-narrow">API</th><th class="hide-narrow">Created</th><th class="hide-narrow">Currency</th><th>State</th><th class="hide-narrow">Invoice</th><th></th></tr></thead><tbody>${bills.map(
+        (v) => html`<tr><td>${v.bill.reference ?? v.bill.number}</td><td class="hide-narrow">${v.bill.dialect}</td><td class="hide-narrow">${time(v.bill.created_at)}</td><td class="hide-narrow">${v.bill.currency}</td><td>${statusBadge(v.state)}</td>
+          <td class="hide-narrow">${v.invoice ? html`<a href="/dashboard/invoices/${v.invoice.id}">${v.invoice.id}</a>` : ''}</td><td><a href="/bill?id=${v.bill.id}">Bill page</a></td></tr>`,
       )}</tbody></table>${pager(`/dashboard/bills?merchant=${merchant.id}`, page, bills.length)}</div>`,
     );
   });

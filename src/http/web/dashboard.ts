@@ -279,8 +279,8 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox, key: Sa
         <label>Merchant<br><select name="merchantId">${merchants.map((m) => html`<option value="${m.id}">${m.name}</option>`)}</select></label>
         <label>Label<br><input name="label" data-testid="key-label"></label>
         <label><input type="checkbox" name="readOnly" value="true" data-testid="key-read-only"> Read only (btpay)</label></div><p></p>`, 'Create key')}</div>
-      <div class="card"><h2>Keys</h2>${keys.length === 0 ? html`<p class="muted">None yet.</p>` : ''}<table data-testid="api-keys"><thead><tr><th>Key</th><th>API</th><th>Merchant</th><th>Label</th><th class="hide-narrow">Permissions</th><th>Status</th><th></th></tr></thead><tbody>${keys.map(
-        (k) => html`<tr data-key="${k.key}"><td><code>${k.key}</code></td><td>${k.dialect}</td><td>${k.merchant_id ? (merchantName.get(k.merchant_id) ?? k.merchant_id) : 'sandbox user'}</td><td>${k.label ?? ''}</td>
+      <div class="card"><h2>Keys</h2>${keys.length === 0 ? html`<p class="muted">None yet.</p>` : ''}<table data-testid="api-keys"><thead><tr><th>Key</th><th>API</th><th class="hide-narrow">Merchant</th><th class="hide-narrow">Label</th><th class="hide-narrow">Permissions</th><th>Status</th><th></th></tr></thead><tbody>${keys.map(
+        (k) => html`<tr data-key="${k.key}"><td><code>${k.key}</code></td><td>${k.dialect}</td><td class="hide-narrow">${k.merchant_id ? (merchantName.get(k.merchant_id) ?? k.merchant_id) : 'sandbox user'}</td><td class="hide-narrow">${k.label ?? ''}</td>
           <td class="hide-narrow">${k.permissions.join(', ')}</td><td>${k.revoked_at === null ? 'active' : 'revoked'}</td>
           <td>${k.revoked_at === null ? form(ctx, `/dashboard/api-keys/${k.key}/revoke`, '', 'Revoke', true) : ''}</td></tr>`,
       )}</tbody></table></div>`,
