@@ -23,7 +23,7 @@ import { validated } from '../../http/validate.js';
 import { principalOf, requireToken, type AuthOptions } from './auth.js';
 import { presentPayout, presentRecipient } from './presenters/payout.js';
 import { optionalDateRange, queryOf } from './query.js';
-import { STATUS_SUCCESS } from './refunds.js';
+import { STATUS_SUCCESS } from './presenters/success.js';
 
 const RECIPIENT_FACADE = 'payout/recipient';
 const PAYOUT_FACADE = 'payout/payout';

@@ -15,12 +15,7 @@ import { principalOf, requireToken, requireTokenOrResource, type AuthOptions } f
 import { bodyOf, type AppContext, type AppState } from '../../http/context.js';
 import { validated } from '../../http/validate.js';
 import { presentRefund } from './presenters/refund.js';
-
-/**
- * The answer to an action that returns no object: without a `data` key, the one shape every SDK
- * reads as true (PHP reads `status` from the body when there is no `data`, Node and Python from the top).
- */
-export const STATUS_SUCCESS = { status: 'success', message: null } as const;
+import { STATUS_SUCCESS } from './presenters/success.js';
 
 /** `:key` of /refunds/:key or /refunds/guid/:key. */
 const byId = (ctx: AppContext) => ({ id: ctx.params.key as string });
