@@ -7,6 +7,7 @@ import type { AppState } from '../http/context.js';
 import type { SandboxKey } from '../http/sandbox/guard.js';
 import type { CheckoutFlavour } from '../http/web/flavour.js';
 import type { WebhookFormat } from '../webhooks/format.js';
+import type { ApiDescription } from '../http/openapi.js';
 
 export interface DialectDependencies {
   engine: EngineContext;
@@ -21,6 +22,8 @@ export interface DialectDependencies {
 export interface Dialect {
   name: string;
   routes(deps: DialectDependencies): Router<AppState>[];
+  /** Every route of `routes`, with the schemas of what it takes and answers: the source of its OpenAPI document. */
+  api: ApiDescription;
   /** Whether a request path belongs to this dialect's API: its errors are written in this dialect's shape. */
   owns(path: string): boolean;
   errorStatus(error: EngineError): number;

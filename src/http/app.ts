@@ -10,6 +10,7 @@ import type { Dialect } from '../dialects/dialect.js';
 import { errorMapper, methodErrors, respondWithError, unreadableBody, type ErrorShapes } from './errors.js';
 import { createSandboxKey } from './sandbox/guard.js';
 import { sandboxRoutes } from './sandbox/routes.js';
+import { apiDocsRoutes } from './web/api-docs.js';
 import { refuseUnacceptableBody, refuseUnstorableUrl } from './validate.js';
 import { checkoutRoutes } from './web/checkout.js';
 import { dashboardRoutes } from './web/dashboard.js';
@@ -128,6 +129,7 @@ export function createApp({ engine, sandbox, publicUrl, dialects, shapes }: AppD
     dashboardMoneyRoutes(engine, sandbox, sandboxKey),
     dashboardWebhookRoutes(engine, sandbox, sandboxKey),
     modalScriptRoutes(),
+    apiDocsRoutes(engine.config.publicUrl, dialects),
   ]) {
     root.use(router.routes());
   }

@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect.js';
+import { bitpayApi } from './openapi.js';
 import { billsRoutes } from './bills.js';
 import { errorBody, errorStatus } from './errors.js';
 import { invoicesRoutes } from './invoices.js';
@@ -14,6 +15,7 @@ import { BITPAY, bitpaySubscriber, bitpayWebhookFormat } from './webhooks.js';
 /** BitPay's REST API v2 (BITPAY-WIRE.md). It answers at the root, so it owns every path no other dialect claims. */
 export const bitpay: Dialect = {
   name: BITPAY,
+  api: bitpayApi,
   routes: ({ engine, sandbox, publicUrl }) => {
     const auth = { engine, publicUrl };
     return [tokensRoutes(engine, publicUrl), invoicesRoutes(engine, sandbox, auth), refundsRoutes(engine, auth), ledgersRoutes(engine, auth), payoutsRoutes(engine, auth), settlementsRoutes(engine, auth), billsRoutes(engine, auth), subscriptionsRoutes(engine, auth), publicRoutes(engine)];

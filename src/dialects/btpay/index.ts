@@ -1,6 +1,7 @@
 import { conflict } from '../../errors.js';
 import { billsNumbered, findBill, type Bill } from '../../engine/bills.js';
 import type { Dialect } from '../dialect.js';
+import { btpayApi } from './openapi.js';
 import { sandboxApiKey } from './api-keys.js';
 import { authenticate, BTPAY } from './auth.js';
 import { errorBody, errorStatus } from './errors.js';
@@ -17,6 +18,7 @@ const PATHS = /^\/api\/v1\/(invoices|payment-links|rates|webhooks)(\/|$)/i;
 /** Seed 001's self-hosted invoicing API: Bearer keys, line-item invoices, payment links, rates, signed webhooks. */
 export const btpay: Dialect = {
   name: BTPAY,
+  api: btpayApi,
   routes: ({ engine }) => {
     const auth = authenticate(engine, createRateLimiter(engine.clock, engine.config.btpayRateLimit));
     return [

@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect.js';
+import { greenfieldApi } from './openapi.js';
 import { apiKeysRoutes, sandboxApiKey } from './api-keys.js';
 import { authenticate, GREENFIELD } from './auth.js';
 import { cheatModeRoutes } from './cheat-mode.js';
@@ -15,6 +16,7 @@ const PATHS = /^\/api\/v1\/(stores|api-keys|health|server)(\/|$)/i;
 /** BTCPay Server's Greenfield API (seed 000): API keys, stores, invoices, store webhooks. */
 export const greenfield: Dialect = {
   name: GREENFIELD,
+  api: greenfieldApi,
   routes: ({ engine, sandbox, sandboxKey }) => {
     const auth = authenticate(engine, sandboxKey);
     return [

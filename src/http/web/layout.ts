@@ -32,7 +32,7 @@ export interface PageOptions {
 
 export function page(options: PageOptions): string {
   const nav = options.nav
-    ? html`<header><strong>BitPay Emulator</strong><a href="/dashboard">Invoices</a><a href="/dashboard/webhooks">Webhooks</a><a href="/dashboard/merchant/api-tokens">API tokens</a><a href="/dashboard/settings/api-keys">API keys</a><a href="/dashboard/ledgers">Ledgers</a><a href="/dashboard/payouts">Payouts</a><a href="/dashboard/bills">Bills</a><a href="/dashboard/chain">Chain &amp; clock</a><a href="/dashboard/rates">Rates</a></header>`
+    ? html`<header><strong>BitPay Emulator</strong><a href="/dashboard">Invoices</a><a href="/dashboard/webhooks">Webhooks</a><a href="/dashboard/merchant/api-tokens">API tokens</a><a href="/dashboard/settings/api-keys">API keys</a><a href="/dashboard/ledgers">Ledgers</a><a href="/dashboard/payouts">Payouts</a><a href="/dashboard/bills">Bills</a><a href="/dashboard/chain">Chain &amp; clock</a><a href="/dashboard/rates">Rates</a><a href="/docs">API docs</a></header>`
     : '';
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
