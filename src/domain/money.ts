@@ -42,9 +42,17 @@ export function invoiceAmounts(price: Decimal.Value, rate: Decimal.Value, minerF
   };
 }
 
-/** Rate of `quote` per unit of `base`, both given per BTC, rounded to `decimals` places. */
+/** Significant digits a cross rate keeps when rounding to the quote's places would make it 0 (1 IDR in USD). */
+const RATE_SIGNIFICANT_DIGITS = 6;
+
+/**
+ * Rate of `quote` per unit of `base`, both given per BTC, rounded to `decimals` places, or to
+ * six significant digits when those places would make it 0.
+ */
 export function crossRate(basePerBtc: Decimal.Value, quotePerBtc: Decimal.Value, decimals: number): number {
-  return new Decimal(quotePerBtc).div(basePerBtc).toDecimalPlaces(decimals, Decimal.ROUND_HALF_UP).toNumber();
+  const rate = new Decimal(quotePerBtc).div(basePerBtc);
+  const rounded = rate.toDecimalPlaces(decimals, Decimal.ROUND_HALF_UP);
+  return (rounded.isZero() ? rate.toSignificantDigits(RATE_SIGNIFICANT_DIGITS, Decimal.ROUND_HALF_UP) : rounded).toNumber();
 }
 
 /** A decimal number as people write it ("65000", "0.0001"): no sign, exponent, hex, "_" or bare ".5". */

@@ -52,6 +52,10 @@ describe('Greenfield dialect (BTCPay Server, seed 000)', () => {
       if (SEEDS_PRESENT) expectSeed000('InvoiceData', invoice);
     });
 
+    it('writes a tiny amount as plain decimal text, never in exponent notation', async () => {
+      expect((await create({ amount: '0.00000001', currency: 'BTC' })).amount).to.equal('0.00000001');
+    });
+
     it('is the same invoice through BitPay’s API, and a BitPay invoice is visible through Greenfield', async () => {
       const invoice = await create({ amount: 20, currency: 'USD', metadata: { orderId: 'cross-1', buyerName: 'Ada', buyerEmail: 'ada@example.com' } });
       const { key: bitpayKey, token } = await pairClient(emu);

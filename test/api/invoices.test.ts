@@ -480,6 +480,10 @@ describe('invoices', () => {
       const bch = (await pos.getRates('BCH')).getRates() as Json[];
       expect(bch.find((r) => r.code === 'USD')?.rate).to.equal(360.11);
       expect(await pos.getRate('BTC', 'EUR')).to.deep.equal({ code: 'EUR', name: 'Eurozone Euro', rate: 59950 });
+      // A currency worth little against every other: its rates keep six significant digits, none is 0.
+      const idr = (await pos.getRates('IDR')).getRates() as Json[];
+      idr.forEach((rate) => expectSchema('resources/rate', rate));
+      expect(idr.find((r) => r.code === 'BTC')?.rate).to.be.greaterThan(0).and.below(0.000001);
       const unknown = await rawRequest(emu, 'GET', 'rates/BTC/XYZ');
       expect(unknown.status).to.equal(404);
       expect(unknown.json).to.deep.include({ code: '020001', error: 'Unknown currency: XYZ' });

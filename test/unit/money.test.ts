@@ -54,5 +54,8 @@ describe('money arithmetic', () => {
     expect(crossRate(180.5, 65000, 2)).to.equal(360.11);
     expect(crossRate(65000, 1, 8)).to.equal(0.00001538);
     expect(crossRate(1, 65000, 2)).to.equal(65000);
+    // 1 IDR in USD and in BTC: six significant digits, never 0
+    expect(crossRate(1_050_000_000, 65000, 2)).to.equal(0.0000619048);
+    expect(crossRate(1_050_000_000, 1, 8)).to.equal(9.52381e-10);
   });
 });

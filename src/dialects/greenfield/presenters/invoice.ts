@@ -51,7 +51,7 @@ export function presentInvoice(invoice: Invoice, publicUrl: string) {
   return {
     id: invoice.id,
     storeId: invoice.merchant_id,
-    amount: new Decimal(invoice.price).toString(),
+    amount: new Decimal(invoice.price).toFixed(),
     currency: invoice.currency,
     type: 'Standard',
     checkoutLink: `${publicUrl}i/${invoice.id}`,
