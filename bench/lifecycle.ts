@@ -17,7 +17,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { systemRandom } from '../src/domain/ids.js';
 import { createAddressBook } from '../src/engine/address-book.js';
 import { createBatcher } from '../src/engine/batcher.js';
-import { insertInvoices } from '../src/engine/invoices.js';
+import { insertInvoices, listInvoices } from '../src/engine/invoices.js';
 import { createVersionedCache } from '../src/engine/cache.js';
 import { openClock } from '../src/engine/clock.js';
 import { drainDueWork } from '../src/engine/lifecycle.js';
@@ -27,6 +27,7 @@ import { startProcess } from './processes.js';
 
 const INVOICES = Number(process.env.BENCH_INVOICES ?? 10_000);
 const STORED = Number(process.env.BENCH_STORED ?? 1_000_000);
+const LISTED_SMALL = 1_000;
 /** Webhooks in flight at once, as in the emulator's delivery worker (two batches of 128). */
 const SENDERS = 256;
 
@@ -126,7 +127,22 @@ async function paidInvoicesToComplete(): Promise<Record<string, number>> {
   }
 }
 
-async function schedulerPassOverStoredInvoices(): Promise<{ result: Record<string, number>; plan: string }> {
+/**
+ * A list of 50 as the engine reads it for `GET /invoices` when nothing is cached (every row, newest
+ * first, in a date range): the median of 100, in ms.
+ */
+async function listMs(db: Parameters<typeof listInvoices>[0], merchantId: string): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 110; i++) {
+    const started = process.hrtime.bigint();
+    const listed = await listInvoices(db, merchantId, { from: 0, to: Date.now(), limit: 50, offset: 0 });
+    if (i >= 10) times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    if (listed.length !== 50) throw new Error(`listed ${listed.length}`);
+  }
+  return Number((times.sort((a, b) => a - b)[times.length >> 1] as number).toFixed(3));
+}
+
+async function schedulerPassOverStoredInvoices(): Promise<{ result: Record<string, number>; plan: string; listPlan: string }> {
   return withBenchDatabase(`bitpay_emulator_scale_${process.pid}`, async (databaseUrl) => {
     const config = resolveConfig({ databaseUrl, logLevel: 'error' });
     const logger = createLogger('error');
@@ -134,19 +150,22 @@ async function schedulerPassOverStoredInvoices(): Promise<{ result: Record<strin
     try {
       await migrateToLatest(database.db);
       const merchant = 'benchMerchant';
-      await sql`INSERT INTO merchants (id, name, created_at) VALUES (${merchant}, 'Bench', 0)`.execute(database.db);
-      const fillStarted = Date.now();
+      const small = 'smallMerchant';
+      await sql`INSERT INTO merchants (id, name, created_at) VALUES (${merchant}, 'Bench', 0), (${small}, 'Small', 0)`.execute(database.db);
       // Invoices long settled: nothing is due. Rows are made by the server, in batches.
-      for (let from = 0; from < STORED; from += 100_000) {
-        await sql`
+      const fill = (owner: string, prefix: string, from: number, to: number) => sql`
           INSERT INTO invoices (id, merchant_id, dialect, resource_token, event_token, api_token, facade, status, price, currency, rate,
             exchange_rates, subtotal_sats, miner_fee_sats, sats_per_byte, address, derivation_index, transaction_speed,
             full_notifications, extended_notifications, auto_redirect, buyer, buyer_provided, details, invoice_time, expiration_time, due_at)
-          SELECT 'inv' || g, ${merchant}, 'bitpay', 'rt' || g, 'et' || g, 'tok', 'pos', 'complete', 10, 'USD', 65000,
-            '{}'::jsonb, 15385, 100, 1, 'addr' || g, g, 'medium', true, false, false, '{}'::jsonb, '{}'::jsonb, '{}'::jsonb,
+          SELECT ${prefix} || g, ${owner}, 'bitpay', ${prefix} || 'rt' || g, ${prefix} || 'et' || g, 'tok', 'pos', 'complete', 10, 'USD', 65000,
+            '{"BTC":{"USD":65000,"EUR":59950}}'::jsonb, 15385, 100, 1, ${prefix} || 'addr' || g, g, 'medium', true, false, false, '{}'::jsonb, '{}'::jsonb, '{"itemDesc":"Bench"}'::jsonb,
             1700000000000 + g, 1700000900000 + g, NULL
-          FROM generate_series(${from}::bigint, ${Math.min(from + 100_000, STORED) - 1}::bigint) AS g`.execute(database.db);
-      }
+          FROM generate_series(${from}::bigint, ${to - 1}::bigint) AS g`.execute(database.db);
+      await fill(small, 's', 0, LISTED_SMALL);
+      await sql`ANALYZE invoices`.execute(database.db);
+      const listFew = await listMs(database.db, small);
+      const fillStarted = Date.now();
+      for (let from = 0; from < STORED; from += 100_000) await fill(merchant, 'inv', from, Math.min(from + 100_000, STORED));
       await sql`ANALYZE invoices`.execute(database.db);
       const fillSeconds = (Date.now() - fillStarted) / 1000;
       const uncached = createVersionedCache<never, never>(() => null);
@@ -159,7 +178,7 @@ async function schedulerPassOverStoredInvoices(): Promise<{ result: Record<strin
         addresses: createAddressBook(database.db, () => ''),
         invoiceInserts: createBatcher((rows) => insertInvoices(engine, rows), { maxBatch: 1, maxInFlight: 1 }),
         subscribers: [],
-        caches: { tokens: uncached, rates: uncached, invoices: uncached, subscriptions: uncached },
+        caches: { tokens: uncached, rates: uncached, invoices: uncached, invoiceLists: uncached, subscriptions: uncached },
       } as Parameters<typeof drainDueWork>[0];
       await drainDueWork(engine);
       const passes = 50;
@@ -171,14 +190,23 @@ async function schedulerPassOverStoredInvoices(): Promise<{ result: Record<strin
       const roundTripMs = Number(process.hrtime.bigint() - pingStarted) / 1e6 / passes;
       const { rows } = await sql<{ 'QUERY PLAN': string }>`
         EXPLAIN ANALYZE SELECT * FROM invoices WHERE due_at <= ${Date.now()} ORDER BY due_at LIMIT 500 FOR UPDATE SKIP LOCKED`.execute(database.db);
+      const listMany = await listMs(database.db, merchant);
+      const listFewAmongMany = await listMs(database.db, small);
+      const { rows: listPlan } = await sql<{ 'QUERY PLAN': string }>`
+        EXPLAIN ANALYZE SELECT * FROM invoices WHERE merchant_id = ${merchant} AND invoice_time >= 0 AND invoice_time < ${Date.now()}
+        ORDER BY invoice_time DESC, seq DESC LIMIT 50`.execute(database.db);
       const result = {
         storedInvoices: STORED,
+        listOf50With1000StoredMs: listFew,
+        listOf50NewestOfMillionMs: listMany,
+        listOf50OfThe1000AmongMillionMs: listFewAmongMany,
+        listRatioMillionTo1000: Number((listMany / listFew).toFixed(2)),
         fillSeconds,
         schedulerPassMs: Number(passMs.toFixed(3)),
         baselineSelect1Ms: Number(roundTripMs.toFixed(3)),
         ratioToBaseline: Number((passMs / roundTripMs).toFixed(2)),
       };
-      return { result, plan: rows.map((r) => r['QUERY PLAN']).join('\n') };
+      return { result, plan: rows.map((r) => r['QUERY PLAN']).join('\n'), listPlan: listPlan.map((r) => r['QUERY PLAN']).join('\n') };
     } finally {
       await database.close();
     }
@@ -194,9 +222,9 @@ async function main() {
     `# Lifecycle benchmark ${stamp}\n\nMachine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB; Node ${machine.node}; PostgreSQL.\n\n` +
     `## ${lifecycle.invoices} paid invoices, 6 blocks mined\n\n| measure | value |\n|---|---:|\n` +
     Object.entries(lifecycle).map(([k, v]) => `| ${k} | ${v} |`).join('\n') +
-    `\n\n## Scheduler pass over ${scale.result.storedInvoices} stored invoices, nothing due\n\n| measure | value |\n|---|---:|\n` +
+    `\n\n## Scheduler pass and a list of 50 over ${scale.result.storedInvoices} stored invoices, nothing due\n\n| measure | value |\n|---|---:|\n` +
     Object.entries(scale.result).map(([k, v]) => `| ${k} | ${v} |`).join('\n') +
-    `\n\nPlan of the due-work query:\n\n\`\`\`\n${scale.plan}\n\`\`\`\n`;
+    `\n\nPlan of the due-work query:\n\n\`\`\`\n${scale.plan}\n\`\`\`\n\nPlan of the list of 50 (the newest of the merchant with ${scale.result.storedInvoices}):\n\n\`\`\`\n${scale.listPlan}\n\`\`\`\n`;
   writeFileSync(`bench/results/lifecycle-${stamp}-${machine.host}.json`, `${JSON.stringify({ machine, lifecycle, scale }, null, 2)}\n`);
   writeFileSync('bench/results/lifecycle-latest.md', report);
   process.stdout.write(report);

@@ -118,6 +118,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         tokens: cacheOf(TOKEN_READ_TABLES),
         rates: cacheOf(RATE_READ_TABLES),
         invoices: cacheOf(INVOICE_READ_TABLES),
+        invoiceLists: cacheOf(INVOICE_READ_TABLES),
         subscriptions: cacheOf(SUBSCRIPTION_READ_TABLES),
       },
     };

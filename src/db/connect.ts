@@ -78,6 +78,14 @@ async function openPostgres(databaseUrl: string, logger: Logger): Promise<Databa
   };
 }
 
+/**
+ * An in-memory database keeps its files in the process's memory, so PostgreSQL's defaults for a
+ * server with disks are a waste there: 128 MB of shared buffers caching what is already in
+ * memory, and up to 1 GB of WAL before a checkpoint recycles it. Full-page images only serve
+ * crash recovery, which a database that ends with its process never does.
+ */
+const IN_MEMORY_SETTINGS = ['shared_buffers=16MB', 'wal_buffers=1MB', 'max_wal_size=32MB', 'min_wal_size=32MB', 'full_page_writes=off'];
+
 async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
   const inMemory = dataDir === 'memory';
   let releaseLock = () => {};
@@ -90,7 +98,9 @@ async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
   try {
     const pglite = await PGlite.create(directory ? `${directory}/pgdata` : undefined, {
       parsers: { [INT8_OID]: parseInt8 },
-      ...(inMemory ? { loadDataDir: await migratedTemplate() } : {}),
+      ...(inMemory
+        ? { loadDataDir: await migratedTemplate(), startParams: [...PGlite.defaultStartParams, ...IN_MEMORY_SETTINGS.flatMap((setting) => ['-c', setting])] }
+        : {}),
     });
     // One process owns the data directory, so its own statements are every change there is.
     const changes = createChangeFeed();

@@ -27,3 +27,20 @@ export function createVersionedCache<K, V>(version: () => number | null): ReadTh
     },
   };
 }
+
+/** A per-process map of what was made from a key that names all its inputs (so it never goes stale), emptied when full. */
+export interface KeyedCache<V> {
+  get(key: string): V | undefined;
+  set(key: string, value: V): void;
+}
+
+export function createKeyedCache<V>(limit = MAX_ENTRIES): KeyedCache<V> {
+  const entries = new Map<string, V>();
+  return {
+    get: (key) => entries.get(key),
+    set(key, value) {
+      if (entries.size >= limit) entries.clear();
+      entries.set(key, value);
+    },
+  };
+}

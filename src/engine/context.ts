@@ -8,7 +8,7 @@ import type { AddressBook } from './address-book.js';
 import type { Batcher } from './batcher.js';
 import type { ReadThroughCache } from './cache.js';
 import type { Clock } from './clock.js';
-import type { Invoice, InvoiceWithChain } from './invoices.js';
+import type { Invoice, InvoiceListing, InvoiceWithChain } from './invoices.js';
 import type { RateSheet } from './rates.js';
 import type { AuthenticatedToken } from './tokens.js';
 import type { EventSubscriber } from './events.js';
@@ -32,6 +32,8 @@ export interface EngineContext {
     tokens: ReadThroughCache<string, AuthenticatedToken>;
     rates: ReadThroughCache<'rates', RateSheet>;
     invoices: ReadThroughCache<string, InvoiceWithChain>;
+    /** Invoice lists by merchant and filter (INVOICE_READ_TABLES). */
+    invoiceLists: ReadThroughCache<string, InvoiceListing>;
     /** Each dialect's enabled webhook subscriptions. */
     subscriptions: ReadThroughCache<string, WebhookSubscription[]>;
   };

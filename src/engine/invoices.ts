@@ -275,9 +275,9 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** One merchant's invoices, or the dashboard's list (every merchant's): newest first. */
-export async function listInvoices(db: Db, merchantId: string | null, filter: InvoiceFilter): Promise<Invoice[]> {
-  let query = db.selectFrom('invoices').selectAll();
+/** The invoices a filter selects, newest first, as a query still to be given its columns. */
+function filteredInvoices(db: Db, merchantId: string | null, filter: InvoiceFilter) {
+  let query = db.selectFrom('invoices');
   if (merchantId !== null) query = query.where('merchant_id', '=', merchantId);
   if (filter.from !== undefined) query = query.where('invoice_time', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('invoice_time', '<', filter.to);
@@ -295,7 +295,53 @@ export async function listInvoices(db: Db, merchantId: string | null, filter: In
       ]),
     );
   }
-  return query.orderBy('invoice_time', 'desc').orderBy('seq', 'desc').limit(filter.limit).offset(filter.offset).execute();
+  return query.orderBy('invoice_time', 'desc').orderBy('seq', 'desc').limit(filter.limit).offset(filter.offset);
+}
+
+/** One merchant's invoices, or the dashboard's list (every merchant's): newest first. */
+export async function listInvoices(db: Db, merchantId: string | null, filter: InvoiceFilter): Promise<Invoice[]> {
+  return filteredInvoices(db, merchantId, filter).selectAll().execute();
+}
+
+/**
+ * The version of a stored invoice: PostgreSQL's `xmin`, the transaction that wrote the row as it
+ * is now. Every update writes a new row version with a new xmin, so (id, version) names one
+ * state of an invoice, and what was made of that state (its presented JSON) can be kept.
+ */
+const ROW_VERSION = sql<string>`xmin::text`;
+
+export interface InvoiceVersion {
+  id: string;
+  version: string;
+}
+
+/** What `listInvoices` would list, as ids and versions only: the rows are read only for versions not already presented. */
+export async function listInvoiceVersions(db: Db, merchantId: string | null, filter: InvoiceFilter): Promise<InvoiceVersion[]> {
+  return filteredInvoices(db, merchantId, filter).select(['id', ROW_VERSION.as('version')]).execute();
+}
+
+export interface InvoiceListing {
+  listed: InvoiceVersion[];
+  chain: ChainView;
+}
+
+/**
+ * A list's invoices as ids and versions, with their payments on the chain, from the read cache
+ * while none of the tables it is made of has changed (what was presented of each version is
+ * kept by the dialect, so a repeated list reads nothing).
+ */
+export async function readInvoiceListing(ctx: EngineContext, merchantId: string, filter: InvoiceFilter): Promise<InvoiceListing> {
+  const listing = await ctx.caches.invoiceLists.get(JSON.stringify([merchantId, filter]), async () => {
+    const listed = await listInvoiceVersions(ctx.db, merchantId, filter);
+    return { listed, chain: await chainViewOf(ctx.db, listed.map((i) => i.id)) };
+  });
+  return listing as InvoiceListing;
+}
+
+/** These invoices as stored, each with its version. */
+export async function invoicesWithVersions(db: Db, ids: string[]): Promise<(Invoice & { version: string })[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('invoices').selectAll().select(ROW_VERSION.as('version')).where('id', 'in', ids).execute();
 }
 
 /** The buyer's contact, given or verified through the API: one of e-mail, SMS number or SMS code. */

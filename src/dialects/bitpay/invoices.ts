@@ -10,7 +10,6 @@ import {
   findInvoiceByResourceToken,
   getInvoice,
   getInvoiceByGuid,
-  listInvoices,
   readInvoice,
   resendInvoiceWebhook,
   updateInvoiceContact,
@@ -24,6 +23,9 @@ import { queryOf } from './query.js';
 import { principalOf, requireToken, requireTokenOrResource, type AuthOptions } from './auth.js';
 import { validated } from '../../http/validate.js';
 import { invoiceFacade, presentEventToken, presentInvoice } from './presenters/invoice.js';
+import { chainStateOf, invoiceText, textAt, type InvoiceText } from './presenters/invoice-text.js';
+import { createKeyedCache } from '../../engine/cache.js';
+import { presentedList } from '../../engine/presented-lists.js';
 import { BITPAY } from './webhooks.js';
 import { contactUpdateOf, newInvoiceOf, type CreateInvoiceRequest, type UpdateInvoiceRequest } from './invoice-request.js';
 
@@ -36,6 +38,8 @@ type InvoiceFacade = Extract<Facade, 'pos' | 'merchant'>;
 /** BitPay's Invoices resource (BITPAY-WIRE §3.1). */
 export function invoicesRoutes(engine: EngineContext, sandbox: Sandbox, auth: AuthOptions): Router<AppState> {
   const router = new Router<AppState>();
+  /** Merchant-facade invoice texts by invoice state, for lists. */
+  const texts = createKeyedCache<InvoiceText>();
   const posOrMerchant = requireToken(auth, ['pos', 'merchant']);
   const merchantOnly = requireToken(auth, ['merchant']);
 
@@ -75,14 +79,22 @@ export function invoicesRoutes(engine: EngineContext, sandbox: Sandbox, auth: Au
     if (!range) throw invalidParam('invoice', 'Invalid parameters dateStart, dateEnd: dateEnd must not be before dateStart');
     const limit = query.limit === undefined ? DEFAULT_LIST_LIMIT : Number(query.limit);
     if (limit < 1 || limit > MAX_LIST_LIMIT) throw invalidParam('invoice', `Invalid parameter limit: must be from 1 to ${MAX_LIST_LIMIT}`);
-    const invoices = await listInvoices(engine.db, principalOf(ctx).merchantId, {
+    const publicUrl = requestBaseUrl(ctx, engine.config.publicUrl);
+    const filter = {
       ...range,
       ...(query.status ? { statuses: [query.status as InvoiceStatus] } : {}),
       ...(query.orderId !== undefined ? { orderIds: [query.orderId] } : {}),
       limit,
       offset: query.offset === undefined ? 0 : Number(query.offset),
+    };
+    const listed = await presentedList(engine, principalOf(ctx).merchantId, filter, texts, {
+      keyOf: (id, version, chain) => `${id} ${version} ${publicUrl} ${chainStateOf(id, chain)}`,
+      present: (invoice, chain) => invoiceText(invoice, { facade: 'merchant', publicUrl, chain }),
     });
-    ctx.body = { facade: 'merchant/invoice', data: await present(ctx, 'merchant', invoices) };
+    const now = engine.clock.now();
+    const data = listed.map((text) => textAt(text, now));
+    ctx.type = 'json';
+    ctx.body = `{"facade":"merchant/invoice","data":[${data.join(',')}]}`;
   });
 
   router.get('/invoices/guid/:guid', posOrMerchant, async (ctx) => {
@@ -91,7 +103,7 @@ export function invoicesRoutes(engine: EngineContext, sandbox: Sandbox, auth: Au
 
   // The hottest read (clients poll it): a cached invoice is presented once per facade and base
   // URL, for as long as the cache entry lives; only currentTime is filled in per request.
-  const presentations = new WeakMap<InvoiceWithChain, Map<string, ReturnType<typeof presentInvoice>>>();
+  const presentations = new WeakMap<InvoiceWithChain, Map<string, InvoiceText>>();
   router.get('/invoices/:id', posOrMerchant, async (ctx) => {
     const found = await readInvoice(engine, principalOf(ctx).merchantId, ctx.params.id as string);
     const facade = principalOf(ctx).facade as InvoiceFacade;
@@ -99,9 +111,10 @@ export function invoicesRoutes(engine: EngineContext, sandbox: Sandbox, auth: Au
     let byView = presentations.get(found);
     if (!byView) presentations.set(found, (byView = new Map()));
     const key = `${facade} ${publicUrl}`;
-    let data = byView.get(key);
-    if (!data) byView.set(key, (data = presentInvoice(found.invoice, { facade, publicUrl, now: 0, chain: found.chain })));
-    ctx.body = { facade: invoiceFacade({ facade }), data: { ...data, currentTime: engine.clock.now() } };
+    let text = byView.get(key);
+    if (!text) byView.set(key, (text = invoiceText(found.invoice, { facade, publicUrl, chain: found.chain })));
+    ctx.type = 'json';
+    ctx.body = `{"facade":"${invoiceFacade({ facade })}","data":${textAt(text, engine.clock.now())}}`;
   });
 
   router.get('/invoices/:id/events', merchantOnly, async (ctx) => {

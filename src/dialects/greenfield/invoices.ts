@@ -3,7 +3,9 @@ import type { Middleware } from 'koa';
 import { guardedRoutes } from '../../http/guarded-routes.js';
 import { chainViewOf } from '../../engine/chain.js';
 import type { EngineContext } from '../../engine/context.js';
-import { createInvoice, describeInvoice, getInvoice, listInvoices, markInvoice, setInvoiceArchived } from '../../engine/invoices.js';
+import { createKeyedCache } from '../../engine/cache.js';
+import { createInvoice, describeInvoice, getInvoice, markInvoice, readInvoice, setInvoiceArchived, type Invoice } from '../../engine/invoices.js';
+import { presentedList } from '../../engine/presented-lists.js';
 import { invalidField } from '../../errors.js';
 import { requestBaseUrl, type AppContext, type AppState } from '../../http/context.js';
 import { validatedAsIs } from '../../http/validate.js';
@@ -22,6 +24,8 @@ const LIST_PARAMS = ['orderId', 'textSearch', 'status', 'startDate', 'endDate', 
 export function invoicesRoutes(engine: EngineContext, auth: Middleware<AppState>): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/v1/stores/:storeId/invoices' });
   const routes = guardedRoutes(router, auth);
+  /** Invoices as JSON text by invoice state and base URL, for lists. */
+  const texts = createKeyedCache<string>();
   const base = (ctx: AppContext) => requestBaseUrl(ctx, engine.config.publicUrl);
   const invoiceOf = (ctx: AppContext, storeId: string) => getInvoice(engine.db, storeId, ctx.params.invoiceId as string);
 
@@ -35,7 +39,8 @@ export function invoicesRoutes(engine: EngineContext, auth: Middleware<AppState>
     });
     const startDate = queryInteger(ctx, 'startDate', 0, 253402300799);
     const endDate = queryInteger(ctx, 'endDate', 0, 253402300799);
-    const invoices = await listInvoices(engine.db, store.id, {
+    const publicUrl = base(ctx);
+    const invoices = await presentedList(engine, store.id, {
       ...(startDate !== undefined ? { from: startDate * 1000 } : {}),
       ...(endDate !== undefined ? { to: (endDate + 1) * 1000 } : {}),
       statuses: statuses.flatMap(engineStatuses),
@@ -44,8 +49,9 @@ export function invoicesRoutes(engine: EngineContext, auth: Middleware<AppState>
       includeArchived: queryBoolean(ctx, 'includeArchived') ?? false,
       limit: queryInteger(ctx, 'take', 0, MAX_TAKE) ?? MAX_TAKE,
       offset: queryInteger(ctx, 'skip', 0, 1_000_000_000) ?? 0,
-    });
-    ctx.body = invoices.map((invoice) => presentInvoice(invoice, base(ctx)));
+    }, texts, { keyOf: (id, version) => `${id} ${version} ${publicUrl}`, present: (invoice) => JSON.stringify(presentInvoice(invoice, publicUrl)) });
+    ctx.type = 'json';
+    ctx.body = `[${invoices.join(',')}]`;
   });
 
   routes.post('/', async (ctx) => {
@@ -63,9 +69,18 @@ export function invoicesRoutes(engine: EngineContext, auth: Middleware<AppState>
     ctx.body = presentInvoice(await createInvoice(engine, creator, newInvoiceOf(body, store)), base(ctx));
   });
 
+  // Clients poll it: a cached invoice is presented once per base URL, for as long as the cache entry lives.
+  const presentations = new WeakMap<Invoice, Map<string, string>>();
   routes.get('/:invoiceId', async (ctx) => {
     const store = await authorizedStore(engine, ctx, 'btcpay.store.canviewinvoices');
-    ctx.body = presentInvoice(await invoiceOf(ctx, store.id), base(ctx));
+    const { invoice } = await readInvoice(engine, store.id, ctx.params.invoiceId as string);
+    const publicUrl = base(ctx);
+    let byUrl = presentations.get(invoice);
+    if (!byUrl) presentations.set(invoice, (byUrl = new Map()));
+    let text = byUrl.get(publicUrl);
+    if (text === undefined) byUrl.set(publicUrl, (text = JSON.stringify(presentInvoice(invoice, publicUrl))));
+    ctx.type = 'json';
+    ctx.body = text;
   });
 
   routes.put('/:invoiceId', async (ctx) => {
