@@ -178,7 +178,7 @@ async function schedulerPassOverStoredInvoices(): Promise<{ result: Record<strin
         addresses: createAddressBook(database.db, () => ''),
         invoiceInserts: createBatcher((rows) => insertInvoices(engine, rows), { maxBatch: 1, maxInFlight: 1 }),
         subscribers: [],
-        caches: { tokens: uncached, rates: uncached, invoices: uncached, invoiceLists: uncached, subscriptions: uncached },
+        caches: { tokens: uncached, rates: uncached, invoices: uncached, invoiceLists: uncached, apiKeys: uncached, merchants: uncached, bills: uncached, billLists: uncached, subscriptions: uncached },
       } as Parameters<typeof drainDueWork>[0];
       await drainDueWork(engine);
       const passes = 50;

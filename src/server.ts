@@ -21,6 +21,8 @@ import { fixtures } from './fixtures.js';
 import type { EngineContext } from './engine/context.js';
 import { ensureDefaultMerchant } from './engine/merchants.js';
 import { TOKEN_READ_TABLES } from './engine/tokens.js';
+import { API_KEY_READ_TABLES } from './engine/api-keys.js';
+import { BILL_READ_TABLES } from './engine/bills.js';
 import { createApp } from './http/app.js';
 import { clientErrorAnswer } from './http/client-errors.js';
 import { errorShapes } from './http/errors.js';
@@ -119,6 +121,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         rates: cacheOf(RATE_READ_TABLES),
         invoices: cacheOf(INVOICE_READ_TABLES),
         invoiceLists: cacheOf(INVOICE_READ_TABLES),
+        apiKeys: cacheOf(API_KEY_READ_TABLES),
+        merchants: cacheOf(['merchants']),
+        bills: cacheOf(BILL_READ_TABLES),
+        billLists: cacheOf(BILL_READ_TABLES),
         subscriptions: cacheOf(SUBSCRIPTION_READ_TABLES),
       },
     };

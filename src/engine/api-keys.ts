@@ -31,9 +31,14 @@ export async function createApiKey(ctx: EngineContext, request: NewApiKey): Prom
     .executeTakeFirstOrThrow();
 }
 
-/** The live key of a dialect with this secret; unknown and revoked keys are both "unauthenticated". */
-export async function authenticateApiKey(db: Db, dialect: string, key: string): Promise<ApiKey> {
-  const found = await db.selectFrom('api_keys').selectAll().where('key', '=', key).where('dialect', '=', dialect).where('revoked_at', 'is', null).executeTakeFirst();
+/** What an authenticated key is read from; migrations/006 notifies other processes of their changes. */
+export const API_KEY_READ_TABLES = ['api_keys'];
+
+/** The live key of a dialect with this secret, from the read cache; unknown and revoked keys are both "unauthenticated". */
+export async function authenticateApiKey(ctx: EngineContext, dialect: string, key: string): Promise<ApiKey> {
+  const found = await ctx.caches.apiKeys.get(`${dialect} ${key}`, () =>
+    ctx.db.selectFrom('api_keys').selectAll().where('key', '=', key).where('dialect', '=', dialect).where('revoked_at', 'is', null).executeTakeFirst(),
+  );
   if (!found) throw credentialError('unauthenticated', 'The API key is unknown or was revoked');
   return found;
 }

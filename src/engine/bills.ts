@@ -163,11 +163,30 @@ function keyed(key: BillKey) {
 
 /** A bill of this merchant; `name` is how the caller named it, for the error. */
 export async function getBill(db: Db, merchantId: string, key: BillKey, name: string): Promise<BillView> {
+  const view = await findBillView(db, merchantId, key);
+  if (!view) throw billNotFound(name);
+  return view;
+}
+
+async function findBillView(db: Db, merchantId: string, key: BillKey): Promise<BillView | undefined> {
   const [column, value] = keyed(key);
   const row = await billsWithInvoices(db).where('b.merchant_id', '=', merchantId).where(column, '=', value).executeTakeFirst();
-  if (!row) throw billNotFound(name);
-  const [view] = await withInvoices(db, [row]);
-  return view as BillView;
+  return row && (await withInvoices(db, [row]))[0];
+}
+
+/** What a bill's view is made of; migrations/018 notifies other processes of changes to bills. */
+export const BILL_READ_TABLES = ['bills', 'invoices'];
+
+/** `getBill` from the read cache, for the reads clients repeat. */
+export async function readBill(ctx: EngineContext, merchantId: string, key: BillKey, name: string): Promise<BillView> {
+  const view = await ctx.caches.bills.get(JSON.stringify([merchantId, key]), () => findBillView(ctx.db, merchantId, key));
+  if (!view) throw billNotFound(name);
+  return view;
+}
+
+/** `listBills` from the read cache. */
+export async function readBillList(ctx: EngineContext, merchantId: string, filter: BillFilter): Promise<{ bills: BillView[]; total: number }> {
+  return (await ctx.caches.billLists.get(JSON.stringify([merchantId, filter]), () => listBills(ctx.db, merchantId, filter))) as { bills: BillView[]; total: number };
 }
 
 export interface BillFilter {

@@ -5,10 +5,13 @@ import type { InvoicesTable } from '../db/tables/invoices.js';
 import type { RandomSource } from '../domain/ids.js';
 import type { Logger } from '../logger.js';
 import type { AddressBook } from './address-book.js';
+import type { ApiKey } from './api-keys.js';
 import type { Batcher } from './batcher.js';
+import type { BillView } from './bills.js';
 import type { ReadThroughCache } from './cache.js';
 import type { Clock } from './clock.js';
 import type { Invoice, InvoiceListing, InvoiceWithChain } from './invoices.js';
+import type { Merchant } from './merchants.js';
 import type { RateSheet } from './rates.js';
 import type { AuthenticatedToken } from './tokens.js';
 import type { EventSubscriber } from './events.js';
@@ -34,6 +37,12 @@ export interface EngineContext {
     invoices: ReadThroughCache<string, InvoiceWithChain>;
     /** Invoice lists by merchant and filter (INVOICE_READ_TABLES). */
     invoiceLists: ReadThroughCache<string, InvoiceListing>;
+    /** API keys of Greenfield and btpay by dialect and secret (API_KEY_READ_TABLES). */
+    apiKeys: ReadThroughCache<string, ApiKey>;
+    merchants: ReadThroughCache<string, Merchant>;
+    /** Bills with their invoices, one by key and lists by filter (BILL_READ_TABLES). */
+    bills: ReadThroughCache<string, BillView>;
+    billLists: ReadThroughCache<string, { bills: BillView[]; total: number }>;
     /** Each dialect's enabled webhook subscriptions. */
     subscriptions: ReadThroughCache<string, WebhookSubscription[]>;
   };

@@ -101,6 +101,13 @@ export async function getMerchant(db: Db, id: string): Promise<Merchant> {
   return merchant;
 }
 
+/** A merchant, from the read cache (for what every request of a dialect reads). */
+export async function readMerchant(ctx: EngineContext, id: string): Promise<Merchant> {
+  const merchant = await ctx.caches.merchants.get(id, () => ctx.db.selectFrom('merchants').selectAll().where('id', '=', id).executeTakeFirst());
+  if (!merchant) throw notFound('request', `Merchant ${id} not found`);
+  return merchant;
+}
+
 /** The merchant named by a sandbox request, or the default one. */
 export async function resolveMerchant(db: Db, merchantId: unknown): Promise<Merchant> {
   if (merchantId === undefined || merchantId === null || merchantId === '') return defaultMerchant(db);

@@ -167,6 +167,13 @@ describe('two emulator processes on one PostgreSQL', function () {
         expect((await rawRequest(reader!, 'GET', `invoices/${first}?token=${spare}`)).status).to.equal(200);
         expect((await rawRequest(writer!, 'DELETE', `sandbox/tokens/${spare}`)).status).to.equal(200);
         await eventually(async () => (await rawRequest(reader!, 'GET', `invoices/${first}?token=${spare}`)).status === 401, 2000);
+        // And so do the cached API keys of Greenfield and btpay.
+        const key = (await rawRequest(reader!, 'POST', 'sandbox/api-keys', { body: { dialect: 'greenfield' } })).json as { apiKey: string; storeId: string };
+        const readStore = async () => (await rawRequest(reader!, 'GET', `api/v1/stores/${key.storeId}`, { headers: { authorization: `token ${key.apiKey}` } })).status;
+        expect(await readStore()).to.equal(200);
+        expect(await readStore()).to.equal(200);
+        expect((await rawRequest(writer!, 'DELETE', `sandbox/api-keys/${key.apiKey}`)).status).to.equal(200);
+        await eventually(async () => (await readStore()) === 401, 2000);
 
         // Notifications sent while the reader's listening connection is down are lost to it:
         // it must not serve what it cached before.

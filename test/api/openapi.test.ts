@@ -120,6 +120,7 @@ describe('OpenAPI documents (/openapi.json) and the API reference page (/docs)',
       await page.locator('#schema-requests\\.invoice-create summary').click();
       expect(await page.locator('#schema-requests\\.invoice-create').innerText()).to.include('"price"');
       await page.screenshot({ path: artifact('docs-desktop.png') });
+      expect(await page.locator('#greenfield > p code').allInnerTexts()).to.include('{code, message}');
       await page.setViewportSize(PHONE);
       await page.goto(`${emu.url}docs#greenfield`);
       await page.screenshot({ path: artifact('docs-phone.png') });

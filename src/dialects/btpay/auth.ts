@@ -1,7 +1,7 @@
 import type { Next } from 'koa';
 import { authenticateApiKey, type ApiKey } from '../../engine/api-keys.js';
 import type { EngineContext } from '../../engine/context.js';
-import { getMerchant, type Merchant } from '../../engine/merchants.js';
+import { readMerchant, type Merchant } from '../../engine/merchants.js';
 import { credentialError, EngineError } from '../../errors.js';
 import type { AppContext } from '../../http/context.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -31,7 +31,7 @@ export function authenticate(engine: EngineContext, limiter: RateLimiter) {
     if (!bearer) {
       throw credentialError('unauthenticated', header ? 'Invalid Authorization header: send "Authorization: Bearer <api key>"' : 'Missing API key: send "Authorization: Bearer <api key>"');
     }
-    const key = await authenticateApiKey(engine.db, BTPAY, bearer).catch(() => {
+    const key = await authenticateApiKey(engine, BTPAY, bearer).catch(() => {
       throw credentialError('unauthenticated', 'Invalid API key: it is unknown or was revoked');
     });
     const wait = limiter.take(key.key);
@@ -43,7 +43,7 @@ export function authenticate(engine: EngineContext, limiter: RateLimiter) {
     if (!key.permissions.includes(needed)) {
       throw credentialError('forbidden', `Insufficient permissions: this API key lacks "${needed}" (it has ${key.permissions.join(', ') || 'none'})`);
     }
-    ctx.state.principal = { key, merchant: await getMerchant(engine.db, key.merchant_id as string) } satisfies BtpayPrincipal;
+    ctx.state.principal = { key, merchant: await readMerchant(engine, key.merchant_id as string) } satisfies BtpayPrincipal;
     await next();
   };
 }

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
-import { cancelBill, createBill, getBill, issueBill, listBills, type BillKey } from '../../engine/bills.js';
+import { cancelBill, createBill, issueBill, readBill, readBillList, type BillKey } from '../../engine/bills.js';
 import { chainViewOf } from '../../engine/chain.js';
 import type { EngineContext } from '../../engine/context.js';
 import { invalidField, notFound } from '../../errors.js';
@@ -32,7 +32,7 @@ export function invoicesRoutes(engine: EngineContext, auth: Middleware<AppState>
   /** A bill made through this API (BitPay's bills are not seed 001's invoices). */
   const billOf = async (ctx: AppContext) => {
     const ref = ctx.params.ref as string;
-    const view = await getBill(engine.db, principalOf(ctx).merchant.id, billKeyOf(ref), ref);
+    const view = await readBill(engine, principalOf(ctx).merchant.id, billKeyOf(ref), ref);
     if (view.bill.dialect !== BTPAY) throw notFound('invoice', `Invoice ${ref} not found`);
     return view;
   };
@@ -45,7 +45,7 @@ export function invoicesRoutes(engine: EngineContext, auth: Middleware<AppState>
     const limit = queryInteger(ctx, 'limit', 1, 100) ?? 50;
     const offset = queryInteger(ctx, 'offset', 0, 1_000_000_000) ?? 0;
     const states = statuses.flatMap((s) => statesOf(s as BtpayStatus));
-    const { bills, total } = await listBills(engine.db, principalOf(ctx).merchant.id, { ...(states.length ? { states } : {}), dialect: BTPAY, limit, offset });
+    const { bills, total } = await readBillList(engine, principalOf(ctx).merchant.id, { ...(states.length ? { states } : {}), dialect: BTPAY, limit, offset });
     ctx.body = { invoices: bills.map((view) => presentInvoice(view, publicUrl(ctx))), total, limit, offset };
   });
 

@@ -1,7 +1,7 @@
 import type { Next } from 'koa';
 import { authenticateApiKey, type ApiKey } from '../../engine/api-keys.js';
 import type { EngineContext } from '../../engine/context.js';
-import { getMerchant, type Merchant } from '../../engine/merchants.js';
+import { readMerchant, type Merchant } from '../../engine/merchants.js';
 import { credentialError, EngineError } from '../../errors.js';
 import type { AppContext } from '../../http/context.js';
 import { isTrustedHost, type SandboxKey } from '../../http/sandbox/guard.js';
@@ -31,7 +31,7 @@ export function authenticate(engine: EngineContext, sandboxKey: SandboxKey) {
     const token = /^token\s+(\S+)\s*$/i.exec(header)?.[1];
     const basic = /^basic\s+(\S+)\s*$/i.exec(header)?.[1];
     if (token) {
-      const key = await authenticateApiKey(engine.db, GREENFIELD, token);
+      const key = await authenticateApiKey(engine, GREENFIELD, token);
       ctx.state.principal = { key, permissions: key.permissions } satisfies GreenfieldPrincipal;
     } else if (basic) {
       const decoded = Buffer.from(basic, 'base64').toString('utf8');
@@ -68,7 +68,7 @@ export async function authorizedStore(engine: EngineContext, ctx: AppContext, po
   const storeId = ctx.params.storeId as string;
   const { permissions } = principalOf(ctx);
   if (!grants(permissions, policy, storeId)) throw missingPermission(policy);
-  return getMerchant(engine.db, storeId).catch((error: unknown) => {
+  return readMerchant(engine, storeId).catch((error: unknown) => {
     throw error instanceof EngineError && error.kind === 'not-found' ? storeNotFound() : error;
   });
 }

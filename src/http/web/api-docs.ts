@@ -63,14 +63,19 @@ function schemaBlock(schema: unknown): SafeHtml {
   return trusted(`<pre>${text.replace(/&quot;#\/components\/schemas\/([^/&]+)([^&]*)&quot;/g, (_, name: string, rest: string) => `&quot;<a href="#schema-${name}">${name}</a>${rest}&quot;`)}</pre>`);
 }
 
+/** A description's `code spans` as code; everything else as text. */
+function prose(text: string): SafeHtml {
+  return html`${text.split('`').map((part, i) => (i % 2 ? html`<code>${part}</code>` : part))}`;
+}
+
 const METHOD_COLOURS: Record<string, string> = { get: '#1a56db', post: '#17723a', put: '#8a5a00', patch: '#8a5a00', delete: '#a61b1b' };
 
 function operationEntry(path: string, method: string, operation: Operation): SafeHtml {
   const schemes = operation.security.flatMap((entry) => Object.keys(entry).map((name) => name.replace(/^[^.]+\./, '')));
   const body = operation.requestBody?.content['application/json'].schema;
   return html`<details class="operation" data-testid="operation" data-operation="${method.toUpperCase()} ${path}">
-    <summary><span class="method" style="background:${METHOD_COLOURS[method] ?? '#5a6478'}">${method.toUpperCase()}</span> <code>${path}</code> <span class="muted">${operation.summary}</span></summary>
-    ${operation.description ? html`<p>${operation.description}</p>` : ''}
+    <summary><span class="method" style="background:${METHOD_COLOURS[method] ?? '#5a6478'}">${method.toUpperCase()}</span> <code>${path}</code> <span class="muted">${prose(operation.summary)}</span></summary>
+    ${operation.description ? html`<p>${prose(operation.description)}</p>` : ''}
     <p><strong>Authentication:</strong> ${schemes.length ? schemes.join(' or ') : 'none (public)'}</p>
     ${operation.parameters.length ? html`<p><strong>Parameters:</strong> ${operation.parameters.map((p, i) => html`${i ? ', ' : ''}<code>${p.name}</code> <span class="muted">(${p.in}${p.required ? ', required' : ''})</span>`)}</p>` : ''}
     ${body ? html`<p><strong>Request body</strong></p>${schemaBlock(body)}` : ''}
@@ -86,10 +91,10 @@ function dialectSection(dialect: Dialect, document: SchemaObject): SafeHtml {
   const schemas = (document.components as { schemas: Record<string, SchemaObject> }).schemas;
   return html`<section id="${dialect.name}" data-testid="dialect">
     <h2>${dialect.api.title}</h2>
-    <p>${dialect.api.description}</p>
+    <p>${prose(dialect.api.description)}</p>
     <p><a href="/openapi/${dialect.name}.json">/openapi/${dialect.name}.json</a></p>
     ${tags.map(
-      (tag) => html`<div class="card"><h3 style="margin-top:0">${tag.name.replace(/^[^:]+: /, '')}</h3><p class="muted">${tag.description}</p>
+      (tag) => html`<div class="card"><h3 style="margin-top:0">${tag.name.replace(/^[^:]+: /, '')}</h3><p class="muted">${prose(tag.description)}</p>
         ${Object.entries(paths).flatMap(([path, methods]) =>
           Object.entries(methods)
             .filter(([, operation]) => operation.tags.includes(tag.name))
