@@ -1,20 +1,26 @@
--- Authenticated API keys (Greenfield, btpay) and bills are cached per process like tokens and
--- invoices: every change to them is announced to the other processes sharing the database (see 006).
-CREATE TRIGGER api_keys_insert_notify AFTER INSERT ON api_keys
-  REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
-CREATE TRIGGER api_keys_update_notify AFTER UPDATE ON api_keys
-  REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
-CREATE TRIGGER api_keys_delete_notify AFTER DELETE ON api_keys
-  REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
-CREATE TRIGGER api_keys_truncate_notify AFTER TRUNCATE ON api_keys
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_truncate();
-
--- Bills: btpay's invoices and BitPay's bills.
-CREATE TRIGGER bills_insert_notify AFTER INSERT ON bills
-  REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
-CREATE TRIGGER bills_update_notify AFTER UPDATE ON bills
-  REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
-CREATE TRIGGER bills_delete_notify AFTER DELETE ON bills
-  REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
-CREATE TRIGGER bills_truncate_notify AFTER TRUNCATE ON bills
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_truncate();
+-- What else each process caches (see 006): authenticated API keys, bills, and lists of invoices
+-- and bills, which a row inserted by another process changes too.
+DO $$
+DECLARE
+  watched record;
+BEGIN
+  FOR watched IN
+    SELECT * FROM (VALUES
+      ('invoices', 'INSERT'),
+      ('api_keys', 'UPDATE'), ('api_keys', 'DELETE'),
+      ('bills', 'INSERT'), ('bills', 'UPDATE'), ('bills', 'DELETE')
+    ) AS w (table_name, event)
+  LOOP
+    EXECUTE format(
+      'CREATE TRIGGER %I AFTER %s ON %I REFERENCING %s TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION notify_change()',
+      watched.table_name || '_' || lower(watched.event) || '_notify', watched.event, watched.table_name,
+      CASE watched.event WHEN 'DELETE' THEN 'OLD' ELSE 'NEW' END
+    );
+  END LOOP;
+  FOR watched IN SELECT unnest(ARRAY['api_keys', 'bills']) AS table_name
+  LOOP
+    EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION notify_truncate()',
+      watched.table_name || '_truncate_notify', watched.table_name);
+  END LOOP;
+END
+$$;

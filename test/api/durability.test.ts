@@ -138,7 +138,7 @@ describe('two emulator processes on one PostgreSQL', function () {
     });
   });
 
-  it('what one process caches (an invoice, the rates, a token) follows changes made through the other, also after its notification connection was cut', async () => {
+  it('what one process caches (an invoice, a list, the rates, a token, an API key) follows changes made through the other, also after its notification connection was cut', async () => {
     await withFreshDatabase(async (databaseUrl) => {
       const env = { DATABASE_URL: databaseUrl, PORT: '0', CLOCK: 'virtual', BLOCK_INTERVAL: '0', LOG_LEVEL: 'info' };
       const servers = [startCliServer([], env), startCliServer([], env)];
@@ -172,6 +172,13 @@ describe('two emulator processes on one PostgreSQL', function () {
         const readStore = async () => (await rawRequest(reader!, 'GET', `api/v1/stores/${key.storeId}`, { headers: { authorization: `token ${key.apiKey}` } })).status;
         expect(await readStore()).to.equal(200);
         expect(await readStore()).to.equal(200);
+        // A list one process cached takes in an invoice the other creates.
+        const auth = { headers: { authorization: `token ${key.apiKey}` } };
+        const listed = async () => ((await rawRequest(reader!, 'GET', `api/v1/stores/${key.storeId}/invoices`, auth)).json as unknown[]).length;
+        const before = await listed();
+        expect(await listed()).to.equal(before);
+        expect((await rawRequest(writer!, 'POST', `api/v1/stores/${key.storeId}/invoices`, { ...auth, body: { amount: '5', currency: 'USD' } })).status).to.equal(200);
+        await eventually(async () => (await listed()) === before + 1, 2000);
         expect((await rawRequest(writer!, 'DELETE', `sandbox/api-keys/${key.apiKey}`)).status).to.equal(200);
         await eventually(async () => (await readStore()) === 401, 2000);
 
