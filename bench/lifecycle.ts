@@ -213,19 +213,35 @@ async function schedulerPassOverStoredInvoices(): Promise<{ result: Record<strin
   });
 }
 
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+/** Each measure over the runs: the median and, in brackets, the lowest and highest. */
+function table(runs: Record<string, number>[]): string {
+  const cell = (values: number[]) => {
+    const sorted = [...values].sort((x, y) => x - y);
+    const median = sorted[sorted.length >> 1] as number;
+    return sorted.length === 1 ? String(median) : `${median} (${sorted[0]}–${sorted[sorted.length - 1]})`;
+  };
+  return ['| measure | median (lowest–highest) |', '|---|---:|', ...Object.keys(runs[0] ?? {}).map((key) => `| ${key} | ${cell(runs.map((run) => run[key] as number))} |`)].join('\n');
+}
+
 async function main() {
-  const lifecycle = await paidInvoicesToComplete();
-  const scale = await schedulerPassOverStoredInvoices();
+  const lifecycles: Record<string, number>[] = [];
+  const scales: Awaited<ReturnType<typeof schedulerPassOverStoredInvoices>>[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    lifecycles.push(await paidInvoicesToComplete());
+    scales.push(await schedulerPassOverStoredInvoices());
+    process.stderr.write(`run ${i + 1} of ${RUNS} done\n`);
+  }
+  const scale = scales[scales.length - 1] as (typeof scales)[number];
   const machine = { host: hostname(), cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
   const stamp = new Date().toISOString().slice(0, 10);
   const report =
-    `# Lifecycle benchmark ${stamp}\n\nMachine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB; Node ${machine.node}; PostgreSQL.\n\n` +
-    `## ${lifecycle.invoices} paid invoices, 6 blocks mined\n\n| measure | value |\n|---|---:|\n` +
-    Object.entries(lifecycle).map(([k, v]) => `| ${k} | ${v} |`).join('\n') +
-    `\n\n## Scheduler pass and a list of 50 over ${scale.result.storedInvoices} stored invoices, nothing due\n\n| measure | value |\n|---|---:|\n` +
-    Object.entries(scale.result).map(([k, v]) => `| ${k} | ${v} |`).join('\n') +
-    `\n\nPlan of the due-work query:\n\n\`\`\`\n${scale.plan}\n\`\`\`\n\nPlan of the list of 50 (the newest of the merchant with ${scale.result.storedInvoices}):\n\n\`\`\`\n${scale.listPlan}\n\`\`\`\n`;
-  writeFileSync(`bench/results/lifecycle-${stamp}-${machine.host}.json`, `${JSON.stringify({ machine, lifecycle, scale }, null, 2)}\n`);
+    `# Lifecycle benchmark ${stamp}\n\nMachine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB; Node ${machine.node}; PostgreSQL. ${RUNS} runs.\n\n` +
+    `## ${INVOICES} paid invoices, 6 blocks mined\n\n${table(lifecycles)}` +
+    `\n\n## Scheduler pass and a list of 50 over ${STORED} stored invoices, nothing due\n\n${table(scales.map((s) => s.result))}` +
+    `\n\nPlan of the due-work query (last run):\n\n\`\`\`\n${scale.plan}\n\`\`\`\n\nPlan of the list of 50, the newest of the merchant with ${STORED} (last run):\n\n\`\`\`\n${scale.listPlan}\n\`\`\`\n`;
+  writeFileSync(`bench/results/lifecycle-${stamp}-${machine.host}.json`, `${JSON.stringify({ machine, lifecycles, scales }, null, 2)}\n`);
   writeFileSync('bench/results/lifecycle-latest.md', report);
   process.stdout.write(report);
 }
