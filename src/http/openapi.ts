@@ -34,7 +34,7 @@ export interface ApiOperation {
 export interface ApiDescription {
   title: string;
   description: string;
-  /** The paths its routes are written against are under this one (for the servers entry). */
+  /** OpenAPI security schemes by name; operations name the ones that admit a caller. */
   securitySchemes: Record<string, SchemaObject>;
   /** Every error answer's body, whatever the status. */
   error: SchemaObject;
