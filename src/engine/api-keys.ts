@@ -31,7 +31,7 @@ export async function createApiKey(ctx: EngineContext, request: NewApiKey): Prom
     .executeTakeFirstOrThrow();
 }
 
-/** What an authenticated key is read from; migrations/006 notifies other processes of their changes. */
+/** What an authenticated key is read from; migrations/018 notifies other processes of its changes. */
 export const API_KEY_READ_TABLES = ['api_keys'];
 
 /** The live key of a dialect with this secret, from the read cache; unknown and revoked keys are both "unauthenticated". */

@@ -28,6 +28,21 @@ export function createVersionedCache<K, V>(version: () => number | null): ReadTh
   };
 }
 
+/**
+ * What is made from an object a read cache returns (its presented JSON), kept for as long as that
+ * object lives, once per `view` (facade, base URL): a new cache entry is a new object.
+ */
+export function createMadeFromCache<O extends object, V>(): (of: O, view: string, make: () => V) => V {
+  const made = new WeakMap<O, Map<string, V>>();
+  return (of, view, make) => {
+    let byView = made.get(of);
+    if (!byView) made.set(of, (byView = new Map()));
+    let value = byView.get(view);
+    if (value === undefined) byView.set(view, (value = make()));
+    return value;
+  };
+}
+
 /** A per-process map of what was made from a key that names all its inputs (so it never goes stale), emptied when full. */
 export interface KeyedCache<V> {
   get(key: string): V | undefined;

@@ -24,7 +24,7 @@ import { principalOf, requireToken, requireTokenOrResource, type AuthOptions } f
 import { validated } from '../../http/validate.js';
 import { invoiceFacade, presentEventToken, presentInvoice } from './presenters/invoice.js';
 import { chainStateOf, invoiceText, textAt, type InvoiceText } from './presenters/invoice-text.js';
-import { createKeyedCache } from '../../engine/cache.js';
+import { createKeyedCache, createMadeFromCache } from '../../engine/cache.js';
 import { presentedList } from '../../engine/presented-lists.js';
 import { BITPAY } from './webhooks.js';
 import { contactUpdateOf, newInvoiceOf, type CreateInvoiceRequest, type UpdateInvoiceRequest } from './invoice-request.js';
@@ -103,16 +103,12 @@ export function invoicesRoutes(engine: EngineContext, sandbox: Sandbox, auth: Au
 
   // The hottest read (clients poll it): a cached invoice is presented once per facade and base
   // URL, for as long as the cache entry lives; only currentTime is filled in per request.
-  const presentations = new WeakMap<InvoiceWithChain, Map<string, InvoiceText>>();
+  const presentations = createMadeFromCache<InvoiceWithChain, InvoiceText>();
   router.get('/invoices/:id', posOrMerchant, async (ctx) => {
     const found = await readInvoice(engine, principalOf(ctx).merchantId, ctx.params.id as string);
     const facade = principalOf(ctx).facade as InvoiceFacade;
     const publicUrl = requestBaseUrl(ctx, engine.config.publicUrl);
-    let byView = presentations.get(found);
-    if (!byView) presentations.set(found, (byView = new Map()));
-    const key = `${facade} ${publicUrl}`;
-    let text = byView.get(key);
-    if (!text) byView.set(key, (text = invoiceText(found.invoice, { facade, publicUrl, chain: found.chain })));
+    const text = presentations(found, `${facade} ${publicUrl}`, () => invoiceText(found.invoice, { facade, publicUrl, chain: found.chain }));
     ctx.type = 'json';
     ctx.body = `{"facade":"${invoiceFacade({ facade })}","data":${textAt(text, engine.clock.now())}}`;
   });

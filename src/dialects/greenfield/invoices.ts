@@ -3,7 +3,7 @@ import type { Middleware } from 'koa';
 import { guardedRoutes } from '../../http/guarded-routes.js';
 import { chainViewOf } from '../../engine/chain.js';
 import type { EngineContext } from '../../engine/context.js';
-import { createKeyedCache } from '../../engine/cache.js';
+import { createKeyedCache, createMadeFromCache } from '../../engine/cache.js';
 import { createInvoice, describeInvoice, getInvoice, markInvoice, readInvoice, setInvoiceArchived, type Invoice } from '../../engine/invoices.js';
 import { presentedList } from '../../engine/presented-lists.js';
 import { invalidField } from '../../errors.js';
@@ -70,17 +70,13 @@ export function invoicesRoutes(engine: EngineContext, auth: Middleware<AppState>
   });
 
   // Clients poll it: a cached invoice is presented once per base URL, for as long as the cache entry lives.
-  const presentations = new WeakMap<Invoice, Map<string, string>>();
+  const presentations = createMadeFromCache<Invoice, string>();
   routes.get('/:invoiceId', async (ctx) => {
     const store = await authorizedStore(engine, ctx, 'btcpay.store.canviewinvoices');
     const { invoice } = await readInvoice(engine, store.id, ctx.params.invoiceId as string);
     const publicUrl = base(ctx);
-    let byUrl = presentations.get(invoice);
-    if (!byUrl) presentations.set(invoice, (byUrl = new Map()));
-    let text = byUrl.get(publicUrl);
-    if (text === undefined) byUrl.set(publicUrl, (text = JSON.stringify(presentInvoice(invoice, publicUrl))));
     ctx.type = 'json';
-    ctx.body = text;
+    ctx.body = presentations(invoice, publicUrl, () => JSON.stringify(presentInvoice(invoice, publicUrl)));
   });
 
   routes.put('/:invoiceId', async (ctx) => {
