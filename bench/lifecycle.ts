@@ -17,6 +17,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { systemRandom } from '../src/domain/ids.js';
 import { createAddressBook } from '../src/engine/address-book.js';
 import { createBatcher } from '../src/engine/batcher.js';
+import { insertDrafts } from '../src/engine/bills.js';
 import { insertInvoices, listInvoices } from '../src/engine/invoices.js';
 import { createVersionedCache } from '../src/engine/cache.js';
 import { openClock } from '../src/engine/clock.js';
@@ -177,6 +178,7 @@ async function schedulerPassOverStoredInvoices(): Promise<{ result: Record<strin
         logger,
         addresses: createAddressBook(database.db, () => ''),
         invoiceInserts: createBatcher((rows) => insertInvoices(engine, rows), { maxBatch: 1, maxInFlight: 1 }),
+        billDrafts: createBatcher((rows) => insertDrafts(engine, rows), { maxBatch: 1, maxInFlight: 1 }),
         subscribers: [],
         caches: { tokens: uncached, rates: uncached, invoices: uncached, invoiceLists: uncached, apiKeys: uncached, merchants: uncached, bills: uncached, billLists: uncached, subscriptions: uncached },
       } as Parameters<typeof drainDueWork>[0];

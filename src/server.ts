@@ -22,7 +22,7 @@ import type { EngineContext } from './engine/context.js';
 import { ensureDefaultMerchant } from './engine/merchants.js';
 import { TOKEN_READ_TABLES } from './engine/tokens.js';
 import { API_KEY_READ_TABLES } from './engine/api-keys.js';
-import { BILL_READ_TABLES } from './engine/bills.js';
+import { BILL_READ_TABLES, insertDrafts } from './engine/bills.js';
 import { createApp } from './http/app.js';
 import { clientErrorAnswer } from './http/client-errors.js';
 import { errorShapes } from './http/errors.js';
@@ -57,8 +57,8 @@ export interface StopSummary {
 const LOOP_INTERVAL_MS = 250;
 /** Webhooks per delivery batch (to different invoices; one invoice's go out in order); two batches may be in flight. */
 const WEBHOOK_BATCH = 128;
-/** Invoice creations that arrive together are written in shared statements (see engine/batcher.ts). */
-const INVOICE_INSERT_LIMITS = { maxBatch: 64, maxInFlight: 4 };
+/** Invoice and draft creations that arrive together are written in shared statements (see engine/batcher.ts). */
+const INSERT_LIMITS = { maxBatch: 64, maxInFlight: 4 };
 
 export interface ServerOptions {
   logger?: Logger;
@@ -114,7 +114,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       config,
       logger,
       addresses: createAddressBook(database.db, createAddressDeriver(config.btcXpub ?? fixtures.bitcoin.accountXpub, config.btcNetwork)),
-      invoiceInserts: createBatcher((rows) => insertInvoices(engine, rows), INVOICE_INSERT_LIMITS),
+      invoiceInserts: createBatcher((rows) => insertInvoices(engine, rows), INSERT_LIMITS),
+      billDrafts: createBatcher((rows) => insertDrafts(engine, rows), INSERT_LIMITS),
       subscribers: dialects.flatMap((dialect) => (dialect.subscriber ? [dialect.subscriber] : [])),
       caches: {
         tokens: cacheOf(TOKEN_READ_TABLES),

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ApiKeysTable } from './tables/api-keys.js';
-import type { BillsTable } from './tables/bills.js';
+import type { BillNumbersTable, BillsTable } from './tables/bills.js';
 import type { BlocksTable, ChainTransactionsTable, VirtualClockTable } from './tables/chain.js';
 import type { InvoiceEventsTable } from './tables/invoice-events.js';
 import type { InvoicesTable } from './tables/invoices.js';
@@ -31,6 +31,7 @@ export interface Database {
   webhook_subscriptions: WebhookSubscriptionsTable;
   refunds: RefundsTable;
   bills: BillsTable;
+  bill_numbers: BillNumbersTable;
   ledger_entries: LedgerEntriesTable;
   payout_recipients: PayoutRecipientsTable;
   payouts: PayoutsTable;

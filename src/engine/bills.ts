@@ -1,4 +1,4 @@
-import { sql, type Selectable, type Transaction } from 'kysely';
+import { sql, type Insertable, type Selectable, type Transaction } from 'kysely';
 import type { Database, Db } from '../db/schema.js';
 import { toJson } from '../db/json.js';
 import type { BillsTable } from '../db/tables/bills.js';
@@ -107,50 +107,73 @@ function describedBy(request: NewBill) {
   };
 }
 
-/** A new draft bill, numbered next in its merchant's sequence. */
-export async function createBill(ctx: EngineContext, merchant: Merchant, dialect: string, request: NewBill): Promise<BillView> {
-  const publishes = await anyoneListensTo(ctx, 'bill-changed');
-  const bill = await ctx.db.transaction().execute((trx) => createBillIn(trx, ctx, merchant, dialect, request, publishes));
+/** A new draft bill, numbered next in its merchant's sequence (drafts made at once are written together). */
+export async function createBill(ctx: EngineContext, merchant: Pick<Merchant, 'id' | 'default_currency'>, dialect: string, request: NewBill): Promise<BillView> {
+  const bill = await ctx.billDrafts.submit(draftRow(ctx, merchant, dialect, request));
   return { bill, state: 'draft', invoice: null };
 }
 
 /** `createBill` in the caller's transaction (`publishes`: whether a subscriber listens to bill changes). */
 export async function createBillIn(trx: Transaction<Database>, ctx: EngineContext, merchant: Pick<Merchant, 'id' | 'default_currency'>, dialect: string, request: NewBill, publishes: boolean): Promise<Bill> {
+  const [bill] = await insertDraftsIn(trx, ctx, [draftRow(ctx, merchant, dialect, request)], publishes);
+  return bill as Bill;
+}
+
+/** A draft's row; its number comes from the bills_numbered trigger as it is written. */
+export type DraftRow = Insertable<BillsTable>;
+
+/** The row of a new draft, after every check of the request has passed. */
+function draftRow(ctx: EngineContext, merchant: Pick<Merchant, 'id' | 'default_currency'>, dialect: string, request: NewBill): DraftRow {
   const currency = request.currency ?? merchant.default_currency;
   checkedTotals(request, currency);
-  // The merchant's row serialises numbering: numbers have no gaps and no duplicates.
-  await trx.selectFrom('merchants').select('id').where('id', '=', merchant.id).forUpdate().executeTakeFirstOrThrow();
-  const last = await trx.selectFrom('bills').select((eb) => eb.fn.max('number').as('number')).where('merchant_id', '=', merchant.id).executeTakeFirst();
-  const created = await trx
-    .insertInto('bills')
-    .values({
-      id: newBillId(ctx),
-      merchant_id: merchant.id,
-      dialect,
-      number: Number(last?.number ?? 0) + 1,
-      status: 'draft',
-      currency,
-      tax_rate: new Decimal(request.taxRate ?? 0).toString(),
-      discount: new Decimal(request.discount ?? 0).toString(),
-      notes: request.notes ?? '',
-      payment_methods: toJson(request.paymentMethods),
-      metadata: toJson(request.metadata),
-      payment_link_id: request.paymentLinkId ?? null,
-      redirect_url: request.redirectUrl ?? null,
-      invoice_id: null,
-      created_at: ctx.clock.now(),
-      issued_at: null,
-      cancelled_at: null,
-      wire_received_at: null,
-      ...describedBy(request),
-      resource_token: base58Text(ctx.random, 44),
-      facade: request.facade ?? null,
-      subscription_id: request.subscriptionId ?? null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  if (publishes) await publish(trx, ctx, [{ type: 'bill-changed', bill: created, change: 'created' }], created.created_at);
-  return created;
+  return {
+    id: newBillId(ctx),
+    merchant_id: merchant.id,
+    dialect,
+    status: 'draft',
+    currency,
+    tax_rate: new Decimal(request.taxRate ?? 0).toString(),
+    discount: new Decimal(request.discount ?? 0).toString(),
+    notes: request.notes ?? '',
+    payment_methods: toJson(request.paymentMethods),
+    metadata: toJson(request.metadata),
+    payment_link_id: request.paymentLinkId ?? null,
+    redirect_url: request.redirectUrl ?? null,
+    invoice_id: null,
+    created_at: ctx.clock.now(),
+    issued_at: null,
+    cancelled_at: null,
+    wire_received_at: null,
+    ...describedBy(request),
+    resource_token: base58Text(ctx.random, 44),
+    facade: request.facade ?? null,
+    subscription_id: request.subscriptionId ?? null,
+  };
+}
+
+/** Writes new drafts: one statement, in a transaction only when their creation is published. */
+export async function insertDrafts(ctx: EngineContext, rows: DraftRow[]): Promise<Bill[]> {
+  if (!(await anyoneListensTo(ctx, 'bill-changed'))) return insertDraftRows(ctx.db, rows);
+  return ctx.db.transaction().execute((trx) => insertDraftsIn(trx, ctx, rows, true));
+}
+
+/** Writes new drafts in the caller's transaction and publishes their creation. */
+async function insertDraftsIn(trx: Transaction<Database>, ctx: EngineContext, rows: DraftRow[], publishes: boolean): Promise<Bill[]> {
+  const bills = await insertDraftRows(trx, rows);
+  if (publishes) await publish(trx, ctx, bills.map((bill) => ({ type: 'bill-changed' as const, bill, change: 'created' as const })), ctx.clock.now());
+  return bills;
+}
+
+/**
+ * Each row is numbered next in its merchant's sequence by the trigger, in the order written:
+ * rows go in merchant order, so that two writers take the merchants' number locks in the same
+ * order and never deadlock; a merchant's rows keep the order they came in.
+ */
+async function insertDraftRows(db: Db, rows: DraftRow[]): Promise<Bill[]> {
+  const inMerchantOrder = [...rows].sort((a, b) => (a.merchant_id < b.merchant_id ? -1 : a.merchant_id > b.merchant_id ? 1 : 0));
+  const created = await db.insertInto('bills').values(inMerchantOrder).returningAll().execute();
+  const byId = new Map(created.map((bill) => [bill.id, bill]));
+  return rows.map((row) => byId.get(row.id) as Bill);
 }
 
 /** The column and value a key names a bill by. */

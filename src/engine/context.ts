@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import type { AddressBook } from './address-book.js';
 import type { ApiKey } from './api-keys.js';
 import type { Batcher } from './batcher.js';
-import type { BillView } from './bills.js';
+import type { Bill, BillView, DraftRow } from './bills.js';
 import type { ReadThroughCache } from './cache.js';
 import type { Clock } from './clock.js';
 import type { Invoice, InvoiceListing, InvoiceWithChain } from './invoices.js';
@@ -28,6 +28,8 @@ export interface EngineContext {
   addresses: AddressBook;
   /** New invoices, written together when many are created at once. */
   invoiceInserts: Batcher<Insertable<InvoicesTable>, Invoice>;
+  /** New draft bills, written and numbered together when many are made at once. */
+  billDrafts: Batcher<DraftRow, Bill>;
   /** The served dialects' subscribers, told of every domain event in the transaction that caused it. */
   subscribers: EventSubscriber[];
   /** Per-process caches of what every request reads, each valid while the tables it is made of are unchanged. */

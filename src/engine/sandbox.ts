@@ -104,6 +104,7 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks
         await trx.deleteFrom('payouts').execute();
         await trx.deleteFrom('payout_recipients').execute();
         await trx.deleteFrom('bills').execute();
+        await trx.deleteFrom('bill_numbers').execute();
         await trx.deleteFrom('subscriptions').execute();
         await trx.deleteFrom('payment_links').execute();
         await trx.deleteFrom('released_addresses').execute();

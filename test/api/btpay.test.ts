@@ -253,6 +253,25 @@ describe('btpay dialect (seed 001): invoices, payment links, rates', () => {
       expect(((await ambiguous.json()) as Json).error).to.match(new RegExp(`${name} is the number of invoices of \\d+ merchants; name one by its ref`));
     });
 
+    it('numbers drafts made at once, by two merchants, each in its own sequence with no gap and no duplicate', async () => {
+      const keys = await Promise.all(
+        ['numbered one', 'numbered two'].map(async (name) => {
+          const merchant = (await emu.sandbox.createMerchant(name)).id as string;
+          return (await emu.sandbox.apiKey({ dialect: 'btpay', merchantId: merchant })).apiKey as string;
+        }),
+      );
+      const made = await Promise.all(Array.from({ length: 60 }, (_, i) => api('POST', 'invoices', { lines: LINES }, keys[i % 2] as string)));
+      for (const [k, merchantKey] of keys.entries()) {
+        const numbers = made.filter((_, i) => i % 2 === k).map((response) => {
+          expect(response.status, response.text).to.equal(201);
+          return Number((response.json as Json).invoice_number.slice(4));
+        });
+        expect([...numbers].sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 30 }, (_, i) => i + 1));
+        const listed = (await api('GET', 'invoices?limit=100', undefined, merchantKey)).json as Json;
+        expect(listed.total).to.equal(30);
+      }
+    });
+
     it('takes a wire: the sandbox marks it received, and the invoice is confirmed', async () => {
       const onchainOnly = await finalize((await create()).ref);
       const refused = await fetch(`${emu.url}sandbox/invoices/${onchainOnly.ref}/wire`, { method: 'POST' });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Models, type Client } from 'bitpay-sdk';
 import { pairClient, rawRequest, sdkClient } from '../support/bitpay.js';
+import { btpay } from '../support/btpay.js';
 import { startTestEmulator, type Emulator } from '../support/emulator.js';
 import { expectInvoiceContract } from '../support/schemas.js';
 
@@ -332,9 +333,13 @@ describe('scheduler and clock', () => {
       const { key, token } = await pairClient(emu, 'merchant');
       const client = sdkClient(emu, key, { merchant: token });
       const invoice = (await client.createInvoice(new Models.Invoice(1, 'USD'))) as unknown as Json;
+      const btpayKey = (await emu.sandbox.apiKey({ dialect: 'btpay' })).apiKey as string;
+      const draft = () => btpay(emu.url, 'POST', 'invoices', { key: btpayKey, body: { lines: [{ description: 'Tea', quantity: '1', unit_price: '3.00' }] } });
+      expect((await draft()).status).to.equal(201);
       await rawRequest(emu, 'POST', 'sandbox/reset', { body: { keepTokens: true } });
       const gone = await rawRequest(emu, 'GET', `invoices/${invoice.id}?token=${token}`, { key });
       expect(gone.status).to.equal(404);
+      expect((await draft()).json.invoice_number, 'numbering starts again with the bills gone').to.equal('INV-0001');
       await rawRequest(emu, 'POST', 'sandbox/reset');
       const unpaired = await rawRequest(emu, 'GET', `invoices/${invoice.id}?token=${token}`, { key });
       expect(unpaired.json).to.deep.equal({ error: 'Invalid token' });

@@ -7,8 +7,8 @@ export interface BillsTable {
   seq: Generated<number>;
   merchant_id: string;
   dialect: string;
-  /** Sequential per merchant, from 1. */
-  number: number;
+  /** Sequential per merchant, from 1: set by the bills_numbered trigger (migration 019), never by an insert. */
+  number: ColumnType<number, never, number>;
   /** The bill's own status; an issued bill's state is its invoice's (engine/bills.ts). */
   status: 'draft' | 'issued' | 'cancelled';
   currency: string;
@@ -39,4 +39,10 @@ export interface BillsTable {
   facade: Generated<string | null>;
   /** the subscription that sent it */
   subscription_id: Generated<string | null>;
+}
+
+/** Each merchant's last bill number, which the bills_numbered trigger counts on from. */
+export interface BillNumbersTable {
+  merchant_id: string;
+  last: number;
 }
