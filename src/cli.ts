@@ -11,9 +11,8 @@ import {
   type Config,
   type ConfigInput,
 } from './config.js';
-import { createCertificates, DEFAULT_CERTIFICATE_HOSTS } from './crypto/certificates.js';
 import { sinFromPublicKey } from './crypto/sin.js';
-import { startServer, type RunningServer } from './server.js';
+import type { RunningServer } from './server.js';
 import { wantsPrettyLogs } from './logger.js';
 
 const USAGE = `Usage: bitpay-emulator <command> [options]
@@ -164,6 +163,8 @@ type Command = (args: string[], flags: Flags) => Promise<void>;
 const COMMANDS: Record<string, Command> = {
   async start(_args, flags) {
     const config = configFrom(flags);
+    // Loaded here so that the commands that only talk to a running server start quickly.
+    const { startServer } = await import('./server.js');
     const server = await startServer(config);
     if (wantsPrettyLogs(config.logFormat)) process.stdout.write(banner(server, config));
     const stop = async (signal: string) => {
@@ -293,6 +294,7 @@ const COMMANDS: Record<string, Command> = {
   async certs(_args, flags) {
     const names = ([] as unknown[]).concat(flags.host ?? []).map(String);
     const dir = certificatesDir(configFrom({ ...flags, host: undefined }));
+    const { createCertificates, DEFAULT_CERTIFICATE_HOSTS } = await import('./crypto/certificates.js');
     const files = createCertificates(dir, names, { force: flags.force === true });
     process.stdout.write(
       `CA certificate:     ${files.caCert}  (trust this one)\nserver certificate: ${files.cert}\nserver key:         ${files.key}\n` +
