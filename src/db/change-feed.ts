@@ -42,11 +42,11 @@ export function createChangeFeed(): ChangeFeed {
 }
 
 const WRITES = /\b(?:insert\s+into|update|delete\s+from)\s+"?(\w+)"?/gi;
-const CHANGES_NOTHING = /^\s*(?:select|with|begin|start|savepoint|release|rollback|commit|show|set|listen|unlisten)\b/i;
+const CHANGES_NOTHING = /^\s*(?:select|with|begin|start|savepoint|release|rollback|commit|show|set|listen|unlisten|analyze)\b/i;
 
 /**
  * The tables a SQL statement may change, read off its text: the targets of INSERT, UPDATE and
- * DELETE (also inside WITH); none for reads and transaction control; every table for anything
+ * DELETE (also inside WITH); none for reads, transaction control and ANALYZE; every table for anything
  * else (DDL, TRUNCATE, a migration file). `FOR UPDATE` or `DO UPDATE SET` yield a harmless
  * extra name. `rowsAffected` of 0 from a top-level INSERT, UPDATE or DELETE means nothing changed.
  */

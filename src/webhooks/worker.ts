@@ -1,6 +1,7 @@
 import type { EngineContext } from '../engine/context.js';
 import type { WebhookFormat, WebhookFormats } from './format.js';
 import { claimDueDeliveries, recordAttempts, recordDuplicate, type AttemptRecord, type Delivery } from './outbox.js';
+import { plannerStatistics } from '../db/planner-statistics.js';
 import { startLoop } from '../scheduler/loop.js';
 import { postWebhook } from './sender.js';
 
@@ -52,6 +53,7 @@ export function startDeliveryWorker(ctx: EngineContext, options: WorkerOptions):
   const { config, logger } = ctx;
   const leaseMs = config.webhookTimeoutMs + 5_000;
   const dialects = [...options.formats.keys()];
+  const statistics = plannerStatistics(ctx.db, 'webhook_deliveries', logger);
   const attempt = async (delivery: Delivery, body: string): Promise<AttemptRecord> => {
     const format = options.formats.get(delivery.dialect) as WebhookFormat;
     const startedAt = ctx.clock.now();
@@ -92,6 +94,7 @@ export function startDeliveryWorker(ctx: EngineContext, options: WorkerOptions):
         for (;;) {
           const batch = await claimDueDeliveries(ctx, dialects, options.batchSize, leaseMs);
           if (batch.length === 0) return;
+          if (batch.length === options.batchSize) statistics.backlogSeen();
           await deliverBatch(batch);
         }
       };
