@@ -63,14 +63,14 @@ export function spawnCli(args: string[], env: Record<string, string> = {}) {
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
   return {
-    /** The first line that matches, once printed (10 s at most). */
+    /** The first line that matches, once printed (30 s at most: a first start compiles PGlite, slow on a busy machine). */
     waitFor: (pattern: RegExp) =>
       new Promise<string>((resolve, reject) => {
         const started = Date.now();
         const look = () => {
           const line = output.split('\n').find((l) => pattern.test(l));
           if (line) return resolve(line);
-          if (Date.now() - started > 10_000 || child.exitCode !== null) return reject(new Error(`no line matched ${pattern}:\n${output}`));
+          if (Date.now() - started > 30_000 || child.exitCode !== null) return reject(new Error(`no line matched ${pattern}:\n${output}`));
           setTimeout(look, 100);
         };
         look();
