@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../db/schema.js';
+import { insertRows } from '../db/insert-rows.js';
 import { toJson } from '../db/json.js';
 import type { LedgerEntriesTable, LedgerEntryDetails } from '../db/tables/ledger.js';
 import type { Step } from '../domain/lifecycle.js';
@@ -28,10 +29,10 @@ export interface NewLedgerEntry {
 /** Writes entries in the caller's transaction: they exist if and only if what caused them committed. */
 export async function writeLedgerEntries(db: Db, ctx: EngineContext, entries: NewLedgerEntry[], at: number): Promise<void> {
   if (entries.length === 0) return;
-  await db
-    .insertInto('ledger_entries')
-    .values(
-      entries.map((entry) => ({
+  await insertRows(
+    db,
+    'ledger_entries',
+    entries.map((entry) => ({
         id: base58Text(ctx.random, 22),
         merchant_id: entry.merchantId,
         currency: entry.currency,
@@ -43,9 +44,8 @@ export async function writeLedgerEntries(db: Db, ctx: EngineContext, entries: Ne
         payout_id: entry.payoutId ?? null,
         settlement_id: entry.settlementId ?? null,
         details: toJson(entry.details ?? {}),
-      })),
-    )
-    .execute();
+    })),
+  );
 }
 
 /** What a ledger shows about an invoice beside an amount. */

@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database, Db } from '../db/schema.js';
+import { insertRows } from '../db/insert-rows.js';
 import { toJson } from '../db/json.js';
 import { apply, settle, settlingConfirmations, type InvoiceFacts, type LifecycleEvent, type LifecycleState, type Step } from '../domain/lifecycle.js';
 import { acceptedSats } from '../domain/money.js';
@@ -58,7 +59,7 @@ export async function recordSteps(db: Db, ctx: EngineContext, histories: History
     })),
   );
   if (events.length === 0) return;
-  await db.insertInto('invoice_events').values(events).execute();
+  await insertRows(db, 'invoice_events', events);
   await creditCompletedInvoices(db, ctx, histories, at);
   const changes = histories.flatMap(({ invoice, steps }) => steps.map((step) => ({ type: 'invoice-changed' as const, invoice, step })));
   await publish(db, ctx, changes, at);
@@ -110,11 +111,10 @@ export async function reconcile(trx: Transaction<Database>, ctx: EngineContext, 
       steps: settled.steps,
     });
   }
-  const rows = updates.map((u) => sql`(${u.id}, ${u.status}, ${u.exception}, ${u.paid}::bigint, ${u.due}::bigint)`);
   await sql`
     UPDATE invoices AS i
     SET status = v.status, exception_status = v.exception, amount_paid_sats = v.paid, due_at = v.due
-    FROM (VALUES ${sql.join(rows)}) AS v (id, status, exception, paid, due)
+    FROM json_to_recordset(${JSON.stringify(updates)}::json) AS v (id text, status text, exception text, paid bigint, due bigint)
     WHERE i.id = v.id`.execute(trx);
   await settlePayments(trx, ctx, results, transactions, tipHeight, now);
   await recordSteps(trx, ctx, results, now);

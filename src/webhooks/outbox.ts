@@ -1,6 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../db/schema.js';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable } from '../db/tables/webhooks.js';
+import { insertRows } from '../db/insert-rows.js';
 import { toJson } from '../db/json.js';
 import { base58Text } from '../domain/ids.js';
 import type { EngineContext } from '../engine/context.js';
@@ -65,7 +66,7 @@ export async function queueDeliveries(db: Db, ctx: EngineContext, deliveries: Ne
     created_at: now,
     delivered_at: null,
   }));
-  await db.insertInto('webhook_deliveries').values(rows).execute();
+  await insertRows(db, 'webhook_deliveries', rows);
 }
 
 /**
@@ -138,19 +139,15 @@ export async function recordAttempts(ctx: EngineContext, formats: WebhookFormats
       attempts,
       status,
       next: status === 'pending' ? now + (delay as number) : delivery.next_attempt_at,
-      deliveredAt: attempt.delivered ? now : null,
+      delivered_at: attempt.delivered ? now : null,
     };
   });
   await ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('webhook_attempts')
-      .values(outcomes.map(({ delivery, attempt }) => attemptRow(delivery.id, delivery.attempts + 1, attempt)))
-      .execute();
-    const rows = updates.map((u) => sql`(${u.id}, ${u.attempts}::int, ${u.status}, ${u.next}::bigint, ${u.deliveredAt}::bigint)`);
+    await insertRows(trx, 'webhook_attempts', outcomes.map(({ delivery, attempt }) => attemptRow(delivery.id, delivery.attempts + 1, attempt)));
     await sql`
       UPDATE webhook_deliveries AS d
       SET attempts = v.attempts, status = v.status, next_attempt_at = v.next, delivered_at = v.delivered_at, lease_until = NULL
-      FROM (VALUES ${sql.join(rows)}) AS v (id, attempts, status, next, delivered_at)
+      FROM json_to_recordset(${JSON.stringify(updates)}::json) AS v (id text, attempts int, status text, next bigint, delivered_at bigint)
       WHERE d.id = v.id AND d.status = 'pending'`.execute(trx);
   });
 }

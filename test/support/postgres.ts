@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
+import { openDatabase } from '../../src/db/connect.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import type { Database } from '../../src/db/schema.js';
+import { createLogger } from '../../src/logger.js';
 
 /** Runs `run` against a throwaway database on the PostgreSQL server of DATABASE_URL. */
 export async function withFreshDatabase(run: (url: string) => Promise<void>): Promise<void> {
@@ -40,4 +45,19 @@ export async function eventually(check: () => Promise<boolean>, ms = 15_000): Pr
     if (Date.now() > deadline) throw new Error('condition not reached in time');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** A fresh database of the suite's kind, opened and migrated: a throwaway one on DATABASE_URL's server, else an in-memory PGlite. */
+export async function withMigratedDatabase(run: (db: Kysely<Database>) => Promise<void>): Promise<void> {
+  const open = async (databaseUrl: string | null) => {
+    const database = await openDatabase({ databaseUrl, dataDir: 'memory' }, createLogger('error'));
+    try {
+      await migrateToLatest(database.db);
+      await run(database.db);
+    } finally {
+      await database.close();
+    }
+  };
+  if (process.env.DATABASE_URL) await withFreshDatabase(open);
+  else await open(null);
 }
