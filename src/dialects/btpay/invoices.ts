@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
-import { cancelBill, createBill, issueBill, readBill, readBillList, type BillKey } from '../../engine/bills.js';
+import { cancelBill, createBill, issueBill, readBill, readBillList, type BillKey, type BillView } from '../../engine/bills.js';
+import { createMadeFromCache } from '../../engine/cache.js';
 import { chainViewOf } from '../../engine/chain.js';
 import type { EngineContext } from '../../engine/context.js';
 import { invalidField, notFound } from '../../errors.js';
@@ -29,6 +30,9 @@ export function invoicesRoutes(engine: EngineContext, auth: Middleware<AppState>
   const router = new Router<AppState>({ prefix: '/api/v1/invoices' });
   const routes = guardedRoutes(router, auth);
   const publicUrl = (ctx: AppContext) => requestBaseUrl(ctx, engine.config.publicUrl);
+  /** Each cached bill's JSON text, made once per base URL. */
+  const presentations = createMadeFromCache<BillView, string>();
+  const presentedText = (view: BillView, url: string) => presentations(view, url, () => JSON.stringify(presentInvoice(view, url)));
   /** A bill made through this API (BitPay's bills are not seed 001's invoices). */
   const billOf = async (ctx: AppContext) => {
     const ref = ctx.params.ref as string;
@@ -46,7 +50,9 @@ export function invoicesRoutes(engine: EngineContext, auth: Middleware<AppState>
     const offset = queryInteger(ctx, 'offset', 0, 1_000_000_000) ?? 0;
     const states = statuses.flatMap((s) => statesOf(s as BtpayStatus));
     const { bills, total } = await readBillList(engine, principalOf(ctx).merchant.id, { ...(states.length ? { states } : {}), dialect: BTPAY, limit, offset });
-    ctx.body = { invoices: bills.map((view) => presentInvoice(view, publicUrl(ctx))), total, limit, offset };
+    const url = publicUrl(ctx);
+    ctx.type = 'json';
+    ctx.body = `{"invoices":[${bills.map((view) => presentedText(view, url)).join(',')}],"total":${total},"limit":${limit},"offset":${offset}}`;
   });
 
   routes.post('/', async (ctx) => {
@@ -59,8 +65,12 @@ export function invoicesRoutes(engine: EngineContext, auth: Middleware<AppState>
   routes.get('/:ref', async (ctx) => {
     onlyQueryParams(ctx, ['include_payments']);
     const view = await billOf(ctx);
-    const chain = queryBoolean(ctx, 'include_payments') ? await chainViewOf(engine.db, view.invoice ? [view.invoice.id] : []) : undefined;
-    ctx.body = presentInvoice(view, publicUrl(ctx), chain);
+    if (queryBoolean(ctx, 'include_payments')) {
+      ctx.body = presentInvoice(view, publicUrl(ctx), await chainViewOf(engine.db, view.invoice ? [view.invoice.id] : []));
+      return;
+    }
+    ctx.type = 'json';
+    ctx.body = presentedText(view, publicUrl(ctx));
   });
 
   routes.post('/:ref/finalize', async (ctx) => {
