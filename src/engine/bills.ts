@@ -217,7 +217,8 @@ export interface BillFilter {
   states?: BillState[];
   /** only the bills made through this dialect */
   dialect?: string;
-  limit: number;
+  /** all that match when absent */
+  limit?: number;
   offset: number;
 }
 
@@ -234,7 +235,7 @@ export async function listBills(db: Db, merchantId: string, filter: BillFilter):
     count = count.where('b.dialect', '=', filter.dialect);
   }
   const [page, counted] = await Promise.all([
-    rows.orderBy('b.seq', 'desc').limit(filter.limit).offset(filter.offset).execute(),
+    (filter.limit === undefined ? rows : rows.limit(filter.limit)).orderBy('b.seq', 'desc').offset(filter.offset).execute(),
     count.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),
   ]);
   return { bills: await withInvoices(db, page), total: Number(counted.total) };

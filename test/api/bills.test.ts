@@ -96,6 +96,21 @@ describe('bills (BitPay)', () => {
     expect(((await merchant.getBill(bill.id)) as unknown as Json).status).to.equal('sent');
   });
 
+  it('lists every bill, with no page limit: a sent bill older than 1,000 drafts is still listed as sent', async function () {
+    this.timeout(60_000);
+    const pos = await emu.sandbox.createPairingCode({ facade: 'pos', merchantId });
+    const client = sdkPosClient(emu, pos.token as string);
+    const oldest = (await client.createBill(newBill('oldest'))) as unknown as Json;
+    expect(await client.deliverBill(oldest.id, oldest.token)).to.equal(true);
+    for (let made = 0; made < 1_000; made += 50) await Promise.all(Array.from({ length: 50 }, (_, i) => client.createBill(newBill(`many-${made + i}`))));
+    expect(((await merchant.getBills('sent')) as unknown as Json[]).map((b) => b.id)).to.include(oldest.id);
+    const all = (await merchant.getBills(null)) as unknown as Json[];
+    expect(all.length).to.be.at.least(1_001);
+    const position = (number: string) => all.findIndex((bill) => bill.number === number);
+    expect(position('oldest'), 'newest first').to.be.greaterThan(position('many-0'));
+    expect(position('many-0')).to.be.greaterThan(position('many-999'));
+  });
+
   it('refuses bad bills with BitPay’s coded errors', async () => {
     const cases: [Json, RegExp][] = [
       [{ currency: 'USD', items: [] }, /items/],

@@ -93,7 +93,8 @@ export function billsRoutes(engine: EngineContext, auth: AuthOptions): Router<Ap
     if (status !== undefined && !(BILL_STATUSES as readonly unknown[]).includes(status)) {
       throw invalidParam('bill', `Invalid parameter status: must be one of ${BILL_STATUSES.join(', ')}`);
     }
-    const { bills } = await listBills(engine.db, merchantOf(ctx), { dialect: BITPAY, limit: 1000, offset: 0 });
+    // BitPay's list has no paging: every bill of the merchant, newest first.
+    const { bills } = await listBills(engine.db, merchantOf(ctx), { dialect: BITPAY, offset: 0 });
     ctx.body = { facade: 'merchant/bill', data: bills.filter((view) => status === undefined || billStatus(view) === status).map((view) => presentBill(view, publicUrl(ctx))) };
   });
 
