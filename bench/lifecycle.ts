@@ -167,7 +167,9 @@ async function schedulerPassOverStoredInvoices(): Promise<{ result: Record<strin
       const listFew = await listMs(database.db, small);
       const fillStarted = Date.now();
       for (let from = 0; from < STORED; from += 100_000) await fill(merchant, 'inv', from, Math.min(from + 100_000, STORED));
-      await sql`ANALYZE invoices`.execute(database.db);
+      // Done now rather than by autovacuum during the timings below: the first ones after a fill
+      // of 1,000,000 rows ran beside it (measured: whichever list came first read up to 1.9 x slower).
+      await sql`VACUUM ANALYZE invoices`.execute(database.db);
       const fillSeconds = (Date.now() - fillStarted) / 1000;
       const uncached = createVersionedCache<never, never>(() => null);
       const engine = {
