@@ -1,13 +1,13 @@
 import { isIP } from 'node:net';
-import { parseAccountXpub, XpubError } from './chain/addresses.js';
+import { parseAccountXpub, XpubError, type BtcNetwork } from './chain/addresses.js';
 import { parseDuration } from './domain/duration.js';
 import { parseWebhookFaults, type WebhookFaults } from './domain/webhook-faults.js';
-import type { SuccessRule } from './webhooks/format.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export type LogFormat = 'auto' | 'json' | 'pretty';
 export type ClockMode = 'system' | 'virtual';
-export type BtcNetwork = 'testnet' | 'regtest';
+/** WEBHOOK_SUCCESS: HTTP 200 only (BitPay's rule), or any 2xx. */
+export type SuccessRule = '200' | '2xx';
 
 export interface Config {
   port: number;

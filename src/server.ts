@@ -15,7 +15,7 @@ import { SUBSCRIPTION_READ_TABLES } from './engine/webhook-subscriptions.js';
 import { createBatcher } from './engine/batcher.js';
 import { ensureGenesis } from './engine/chain.js';
 import { openClock } from './engine/clock.js';
-import { createSandbox, type Sandbox } from './engine/sandbox.js';
+import { createSandbox, type Sandbox } from './sandbox/controls.js';
 import { RATE_READ_TABLES, seedRates } from './engine/rates.js';
 import { fixtures } from './fixtures.js';
 import type { EngineContext } from './engine/context.js';

@@ -4,7 +4,6 @@ import secp256k1 from 'secp256k1';
 import { BIP32Factory, type BIP32Interface } from 'bip32';
 import * as bitcoin from 'bitcoinjs-lib';
 import bs58check from 'bs58check';
-import type { BtcNetwork } from '../config.js';
 import type { RandomSource } from '../domain/ids.js';
 
 const bip32 = BIP32Factory(ecc);
@@ -42,6 +41,9 @@ export function parseAccountXpub(text: string): BIP32Interface {
     throw new XpubError(`is not a valid extended public key (${(error as Error).message})`);
   }
 }
+
+/** BTC_NETWORK: the networks whose addresses invoices get (never mainnet). */
+export type BtcNetwork = 'testnet' | 'regtest';
 
 const NETWORKS: Record<BtcNetwork, bitcoin.Network> = {
   testnet: bitcoin.networks.testnet,

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Logger } from '../logger.js';
+import type { Warnings } from './warnings.js';
 import { EVERY_TABLE, type ChangeFeed } from './change-feed.js';
 
 /** The channel migrations/006_change_notifications.sql notifies on, with the table's name. */
@@ -16,7 +16,7 @@ export interface ChangeListener {
  * connection of its own. While that connection is down the feed is blind (nothing is served
  * from cache); it reconnects every second.
  */
-export async function listenForChanges(databaseUrl: string, feed: ChangeFeed, logger: Logger): Promise<ChangeListener> {
+export async function listenForChanges(databaseUrl: string, feed: ChangeFeed, logger: Warnings): Promise<ChangeListener> {
   let client: pg.Client | null = null;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;

@@ -10,7 +10,7 @@ import { createChangeFeed, type ChangeFeed } from './change-feed.js';
 import { listenForChanges } from './change-listener.js';
 import { migratedTemplate } from './template.js';
 import { watchChanges } from './watched-dialect.js';
-import type { Logger } from '../logger.js';
+import type { Warnings } from './warnings.js';
 
 export type DatabaseKind = 'embedded' | 'postgres';
 
@@ -33,7 +33,7 @@ function parseInt8(text: string): number {
   return value;
 }
 
-export async function openDatabase(options: { databaseUrl: string | null; dataDir: string }, logger: Logger): Promise<DatabaseHandle> {
+export async function openDatabase(options: { databaseUrl: string | null; dataDir: string }, logger: Warnings): Promise<DatabaseHandle> {
   return options.databaseUrl ? openPostgres(options.databaseUrl, logger) : openEmbedded(options.dataDir);
 }
 
@@ -46,7 +46,7 @@ function missingDatabase(error: unknown, url: URL): Error | null {
   return new Error(`DATABASE_URL names the database "${name}", which does not exist on ${server}: create it first, e.g. createdb -h ${url.hostname}${url.port ? ` -p ${url.port}` : ''}${user} ${name}`);
 }
 
-async function openPostgres(databaseUrl: string, logger: Logger): Promise<DatabaseHandle> {
+async function openPostgres(databaseUrl: string, logger: Warnings): Promise<DatabaseHandle> {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: 10,

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import type { Logger } from '../logger.js';
+import type { Warnings } from './warnings.js';
 
 /** How often a table with a backlog is analyzed again, at most. */
 const REFRESH_MS = 30_000;
@@ -16,7 +16,7 @@ export interface PlannerStatistics {
  * claim planned on the statistics of the empty table sorts every due row instead of reading the
  * due index in order until it has its batch (measured at 3,000 due webhooks: 22 ms against 4 ms).
  */
-export function plannerStatistics(db: Kysely<Database>, table: keyof Database & string, logger: Logger): PlannerStatistics {
+export function plannerStatistics(db: Kysely<Database>, table: keyof Database & string, logger: Warnings): PlannerStatistics {
   let last = -Infinity;
   return {
     backlogSeen() {

@@ -1,7 +1,6 @@
 import type Router from '@koa/router';
-import type { EngineContext } from '../engine/context.js';
-import type { EventSubscriber } from '../engine/events.js';
-import type { Sandbox } from '../engine/sandbox.js';
+import type { EngineContext, EventSubscriber } from '../engine/context.js';
+import type { Sandbox } from '../sandbox/controls.js';
 import type { EngineError } from '../errors.js';
 import type { AppState } from '../http/context.js';
 import type { SandboxKey } from '../http/sandbox/guard.js';

@@ -74,3 +74,28 @@ export function slugify(title: string): string {
 }
 
 export const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
+/** A bill to draft, in the engine's words: each dialect maps its request onto this, and a subscription keeps one as its template. */
+export interface NewBill {
+  /** The merchant's default currency when absent. */
+  currency?: string;
+  lines: BillLine[];
+  /** percent, a decimal string */
+  taxRate?: string;
+  /** in the bill's currency, a decimal string */
+  discount?: string;
+  customer: BillCustomer;
+  notes?: string;
+  paymentMethods: BillPaymentMethod[];
+  metadata: Record<string, unknown>;
+  paymentLinkId?: string;
+  redirectUrl?: string;
+  /** the merchant's own number for it */
+  reference?: string;
+  dueDate?: number;
+  passProcessingFee?: boolean;
+  /** the facade of the token that made it, for dialects that have facades */
+  facade?: string;
+  /** the subscription that sends it */
+  subscriptionId?: string;
+}

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { Invoice } from './invoices.js';
+import type { Invoice } from './entities.js';
 
 /**
  * Receive addresses given back by invoices cancelled before any payment, for the dialects whose

@@ -1,11 +1,8 @@
-import type { Selectable } from 'kysely';
 import type { Db } from '../db/schema.js';
 import { toJson } from '../db/json.js';
-import type { ApiKeysTable } from '../db/tables/api-keys.js';
 import { credentialError, EngineError } from '../errors.js';
 import type { EngineContext } from './context.js';
-
-export type ApiKey = Selectable<ApiKeysTable>;
+import type { ApiKey } from './entities.js';
 
 export interface NewApiKey {
   dialect: string;

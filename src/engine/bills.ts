@@ -1,50 +1,18 @@
-import { sql, type Insertable, type Selectable, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database, Db } from '../db/schema.js';
 import { toJson } from '../db/json.js';
-import type { BillsTable } from '../db/tables/bills.js';
-import { billTotals, type BillCustomer, type BillLine, type BillPaymentMethod, type BillState } from '../domain/bill.js';
+import { billTotals, type BillState, type NewBill } from '../domain/bill.js';
 import { base58Text } from '../domain/ids.js';
 import { Decimal } from '../domain/money.js';
 import { conflict, EngineError, notFound } from '../errors.js';
 import { findCurrency } from '../fixtures.js';
 import { takeReleasedAddress, releaseAddress } from './address-pool.js';
 import type { EngineContext } from './context.js';
-import { anyoneListensTo, publish } from './events.js';
-import { cancelInvoiceIn, findInvoice, insertInvoicesIn, markInvoiceIn, newInvoiceRow, type Invoice, type NewInvoice } from './invoices.js';
-import { getMerchant, type Merchant } from './merchants.js';
-
-export type Bill = Selectable<BillsTable>;
-
-/** A bill with where it stands, and its invoice once issued. */
-export interface BillView {
-  bill: Bill;
-  state: BillState;
-  invoice: Invoice | null;
-}
-
-export interface NewBill {
-  /** The merchant's default currency when absent. */
-  currency?: string;
-  lines: BillLine[];
-  /** percent, a decimal string */
-  taxRate?: string;
-  /** in the bill's currency, a decimal string */
-  discount?: string;
-  customer: BillCustomer;
-  notes?: string;
-  paymentMethods: BillPaymentMethod[];
-  metadata: Record<string, unknown>;
-  paymentLinkId?: string;
-  redirectUrl?: string;
-  /** the merchant's own number for it */
-  reference?: string;
-  dueDate?: number;
-  passProcessingFee?: boolean;
-  /** the facade of the token that made it, for dialects that have facades */
-  facade?: string;
-  /** the subscription that sends it */
-  subscriptionId?: string;
-}
+import { cancelInvoiceIn, findInvoice, insertInvoicesIn, markInvoiceIn, newInvoiceRow, type NewInvoice } from './invoices.js';
+import { getMerchant } from './merchants.js';
+import type { Invoice, Merchant } from './entities.js';
+import type { Bill, BillView, DraftRow } from './entities.js';
+import { anyoneListensTo, publish } from './publish.js';
 
 /** How a bill is named: its id, its number in the merchant's sequence, its serial, or its invoice's id. */
 export type BillKey = { id: string } | { number: number } | { seq: number } | { invoiceId: string };
@@ -118,9 +86,6 @@ export async function createBillIn(trx: Transaction<Database>, ctx: EngineContex
   const [bill] = await insertDraftsIn(trx, ctx, [draftRow(ctx, merchant, dialect, request)], publishes);
   return bill as Bill;
 }
-
-/** A draft's row; its number comes from the bills_numbered trigger as it is written. */
-export type DraftRow = Insertable<BillsTable>;
 
 /** The row of a new draft, after every check of the request has passed. */
 function draftRow(ctx: EngineContext, merchant: Pick<Merchant, 'id' | 'default_currency'>, dialect: string, request: NewBill): DraftRow {

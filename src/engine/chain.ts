@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto';
-import { sql, type Selectable } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../db/schema.js';
-import type { BlocksTable, ChainTransactionsTable } from '../db/tables/chain.js';
 import { COMPLETE_CONFIRMATIONS } from '../domain/lifecycle.js';
 import { notFound, invalidParam } from '../errors.js';
 import type { EngineContext } from './context.js';
-
-export type Block = Selectable<BlocksTable>;
-export type ChainTransaction = Selectable<ChainTransactionsTable>;
+import type { Block, ChainTransaction, ChainView } from './entities.js';
 
 /** Serialises block production across processes: heights stay consecutive. */
 const MINING_LOCK = 0x6269_7470; // "bitp"
@@ -136,12 +133,6 @@ export async function findTransaction(db: Db, txid: string): Promise<ChainTransa
   const tx = await db.selectFrom('chain_transactions').selectAll().where('txid', '=', txid).executeTakeFirst();
   if (!tx) throw notFound('request', `Transaction ${txid} not found`);
   return tx;
-}
-
-/** What a presenter or the state machine needs of the chain for some invoices: the tip and each invoice's payments. */
-export interface ChainView {
-  tipHeight: number;
-  transactions: Map<string, ChainTransaction[]>;
 }
 
 type Nullable<T> = { [K in keyof T]: T[K] | null };

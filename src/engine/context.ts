@@ -5,17 +5,12 @@ import type { InvoicesTable } from '../db/tables/invoices.js';
 import type { RandomSource } from '../domain/ids.js';
 import type { Logger } from '../logger.js';
 import type { AddressBook } from './address-book.js';
-import type { ApiKey } from './api-keys.js';
 import type { Batcher } from './batcher.js';
-import type { Bill, BillView, DraftRow } from './bills.js';
 import type { ReadThroughCache } from './cache.js';
 import type { Clock } from './clock.js';
-import type { Invoice, InvoiceListing, InvoiceWithChain } from './invoices.js';
-import type { Merchant } from './merchants.js';
-import type { RateSheet } from './rates.js';
-import type { AuthenticatedToken } from './tokens.js';
-import type { EventSubscriber } from './events.js';
-import type { WebhookSubscription } from './webhook-subscriptions.js';
+import type { DomainEvent, DomainEventType } from './events.js';
+import type { Db } from '../db/schema.js';
+import type { ApiKey, AuthenticatedToken, Bill, BillView, DraftRow, Invoice, InvoiceListing, InvoiceWithChain, Merchant, RateSheet, WebhookSubscription } from './entities.js';
 
 /** What every engine service needs: built once by the composition root (server.ts). */
 export interface EngineContext {
@@ -48,4 +43,14 @@ export interface EngineContext {
     /** Each dialect's enabled webhook subscriptions. */
     subscriptions: ReadThroughCache<string, WebhookSubscription[]>;
   };
+}
+
+/** A dialect's subscriber: queues its deliveries for the events, in the caller's transaction. */
+export interface EventSubscriber {
+  /**
+   * Whether events of this type can turn into deliveries now. Where no subscriber listens, the
+   * engine need not publish them at all, nor open the transaction publishing them would need.
+   */
+  listensTo(ctx: EngineContext, type: DomainEventType): Promise<boolean>;
+  queue(db: Db, ctx: EngineContext, events: DomainEvent[], at: number): Promise<void>;
 }

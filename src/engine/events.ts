@@ -1,12 +1,5 @@
-import type { Db } from '../db/schema.js';
 import type { Step } from '../domain/lifecycle.js';
-import type { Bill } from './bills.js';
-import type { ChainTransaction } from './chain.js';
-import type { EngineContext } from './context.js';
-import type { Invoice } from './invoices.js';
-import type { Refund } from './refunds.js';
-import type { Payout } from './payouts.js';
-import type { PayoutRecipient } from './payout-recipients.js';
+import type { Bill, ChainTransaction, Invoice, Payout, PayoutRecipient, Refund } from './entities.js';
 
 /**
  * What happened, as the engine tells the dialects. Each event carries the entities as they are
@@ -44,28 +37,3 @@ export type DomainEvent =
 export type InvoiceEvent = Extract<DomainEvent, { invoice: Invoice }>;
 
 export type DomainEventType = DomainEvent['type'];
-
-/** A dialect's subscriber: queues its deliveries for the events, in the caller's transaction. */
-export interface EventSubscriber {
-  /**
-   * Whether events of this type can turn into deliveries now. Where no subscriber listens, the
-   * engine need not publish them at all, nor open the transaction publishing them would need.
-   */
-  listensTo(ctx: EngineContext, type: DomainEventType): Promise<boolean>;
-  queue(db: Db, ctx: EngineContext, events: DomainEvent[], at: number): Promise<void>;
-}
-
-/** Whether any served dialect's subscriber listens to events of this type now. */
-export async function anyoneListensTo(ctx: EngineContext, type: DomainEventType): Promise<boolean> {
-  for (const subscriber of ctx.subscribers) if (await subscriber.listensTo(ctx, type)) return true;
-  return false;
-}
-
-/**
- * Hands events to every subscriber in the transaction that caused them, so that webhooks exist
- * if and only if the change committed.
- */
-export async function publish(db: Db, ctx: EngineContext, events: DomainEvent[], at: number): Promise<void> {
-  if (events.length === 0) return;
-  for (const subscriber of ctx.subscribers) await subscriber.queue(db, ctx, events, at);
-}

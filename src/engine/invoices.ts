@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Selectable, type Transaction } from 'kysely';
+import { sql, type Insertable, type Transaction } from 'kysely';
 import type { Database, Db } from '../db/schema.js';
 import { toJson } from '../db/json.js';
 import type { InvoicesTable } from '../db/tables/invoices.js';
@@ -15,13 +15,12 @@ import {
 import { invoiceAmounts, MAX_INVOICE_SATS, priceToSats, Decimal } from '../domain/money.js';
 import { conflict, EngineError, invalidParam, notFound } from '../errors.js';
 import { findCurrency, fixtures } from '../fixtures.js';
-import { chainViewOf, type ChainView } from './chain.js';
+import { chainViewOf } from './chain.js';
 import type { EngineContext } from './context.js';
 import { command, recordSteps } from './lifecycle.js';
-import { anyoneListensTo, publish } from './events.js';
 import { currentRateSheet } from './rates.js';
-
-export type Invoice = Selectable<InvoicesTable>;
+import type { Invoice, InvoiceListing, InvoiceVersion, InvoiceWithChain } from './entities.js';
+import { anyoneListensTo, publish } from './publish.js';
 
 /**
  * A new invoice in the engine's words, whatever dialect asked for it: each dialect maps its wire
@@ -208,11 +207,6 @@ export async function getInvoice(db: Db, merchantId: string, id: string): Promis
   return invoice;
 }
 
-export interface InvoiceWithChain {
-  invoice: Invoice;
-  chain: ChainView;
-}
-
 /** What an invoice response is made of; migrations/006 notifies other processes of their changes. */
 export const INVOICE_READ_TABLES = ['invoices', 'chain_transactions', 'blocks'];
 
@@ -310,19 +304,9 @@ export async function listInvoices(db: Db, merchantId: string | null, filter: In
  */
 const ROW_VERSION = sql<string>`xmin::text`;
 
-export interface InvoiceVersion {
-  id: string;
-  version: string;
-}
-
 /** What `listInvoices` would list, as ids and versions only: the rows are read only for versions not already presented. */
 export async function listInvoiceVersions(db: Db, merchantId: string | null, filter: InvoiceFilter): Promise<InvoiceVersion[]> {
   return filteredInvoices(db, merchantId, filter).select(['id', ROW_VERSION.as('version')]).execute();
-}
-
-export interface InvoiceListing {
-  listed: InvoiceVersion[];
-  chain: ChainView;
 }
 
 /**

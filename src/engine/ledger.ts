@@ -1,17 +1,16 @@
-import { sql, type Selectable } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../db/schema.js';
 import { insertRows } from '../db/insert-rows.js';
 import { toJson } from '../db/json.js';
-import type { LedgerEntriesTable, LedgerEntryDetails } from '../db/tables/ledger.js';
+import type { LedgerEntryDetails } from '../db/tables/ledger.js';
 import type { Step } from '../domain/lifecycle.js';
 import { feeOf, type LedgerEntryKind } from '../domain/ledger.js';
 import { base58Text } from '../domain/ids.js';
 import { Decimal } from '../domain/money.js';
 import { findCurrency } from '../fixtures.js';
 import type { EngineContext } from './context.js';
-import type { Invoice } from './invoices.js';
-
-export type LedgerEntry = Selectable<LedgerEntriesTable>;
+import type { Invoice } from './entities.js';
+import type { LedgerEntry } from './entities.js';
 
 export interface NewLedgerEntry {
   merchantId: string;

@@ -4,11 +4,12 @@ import { insertRows } from '../db/insert-rows.js';
 import { toJson } from '../db/json.js';
 import { apply, settle, settlingConfirmations, type InvoiceFacts, type LifecycleEvent, type LifecycleState, type Step } from '../domain/lifecycle.js';
 import { acceptedSats } from '../domain/money.js';
-import { chainViewOf, confirmations, type ChainTransaction } from './chain.js';
+import { chainViewOf, confirmations } from './chain.js';
 import type { EngineContext } from './context.js';
-import type { Invoice } from './invoices.js';
-import { publish, type DomainEvent } from './events.js';
+import { type DomainEvent } from './events.js';
 import { creditCompletedInvoices } from './ledger.js';
+import type { ChainTransaction, Invoice } from './entities.js';
+import { publish } from './publish.js';
 
 export interface Reconciled {
   invoice: Invoice;

@@ -1,13 +1,10 @@
-import type { Selectable } from 'kysely';
 import type { Db } from '../db/schema.js';
 import { toJson } from '../db/json.js';
-import type { MerchantsTable } from '../db/tables/merchants.js';
 import { newMerchantId } from '../domain/ids.js';
 import type { TransactionSpeed } from '../domain/invoice.js';
 import { notFound, invalidParam, missingParam } from '../errors.js';
 import type { EngineContext } from './context.js';
-
-export type Merchant = Selectable<MerchantsTable>;
+import type { Merchant } from './entities.js';
 
 export const DEFAULT_MERCHANT_NAME = 'Sandbox Merchant';
 const NAME_MAX_LENGTH = 100;

@@ -1,17 +1,15 @@
-import type { Selectable } from 'kysely';
 import type { Db } from '../db/schema.js';
 import { toJson } from '../db/json.js';
-import type { PaymentLinksTable } from '../db/tables/payment-links.js';
 import { SLUG, slugify, type BillPaymentMethod } from '../domain/bill.js';
 import { base58Text } from '../domain/ids.js';
 import { Decimal } from '../domain/money.js';
 import { conflict, EngineError, invalidParam, notFound } from '../errors.js';
 import { findCurrency } from '../fixtures.js';
-import { createBill, issueBill, type BillView } from './bills.js';
+import { createBill, issueBill } from './bills.js';
 import type { EngineContext } from './context.js';
-import { getMerchant, type Merchant } from './merchants.js';
-
-export type PaymentLink = Selectable<PaymentLinksTable>;
+import { getMerchant } from './merchants.js';
+import type { BillView, Merchant } from './entities.js';
+import type { PaymentLink } from './entities.js';
 
 export interface NewPaymentLink {
   title: string;

@@ -3,11 +3,11 @@ import type { Database } from '../db/schema.js';
 import { statusForConfirmations } from '../domain/lifecycle.js';
 import { btcToSats, percentOfSats } from '../domain/money.js';
 import { notFound, invalidParam, conflict } from '../errors.js';
-import { chainViewOf, confirmations, newTxid, type ChainTransaction } from './chain.js';
+import { chainViewOf, confirmations, newTxid } from './chain.js';
 import type { EngineContext } from './context.js';
-import type { Invoice } from './invoices.js';
-import { publish } from './events.js';
 import { reconcile } from './lifecycle.js';
+import type { ChainTransaction, Invoice } from './entities.js';
+import { publish } from './publish.js';
 
 /** A typical one-input segwit payment, for the simulated fee. */
 const PAYMENT_VBYTES = 141;

@@ -1,13 +1,10 @@
-import type { Selectable } from 'kysely';
 import type { Db } from '../db/schema.js';
-import type { PayoutRecipientsTable } from '../db/tables/payouts.js';
 import { acceptanceSteps, type RecipientStatus } from '../domain/payouts.js';
 import { base58Text } from '../domain/ids.js';
 import { conflict, EngineError, notFound } from '../errors.js';
 import type { EngineContext } from './context.js';
-import { publish } from './events.js';
-
-export type PayoutRecipient = Selectable<PayoutRecipientsTable>;
+import type { PayoutRecipient } from './entities.js';
+import { publish } from './publish.js';
 
 export interface NewRecipient {
   email: string;

@@ -1,7 +1,6 @@
-import type { Selectable, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { simulatedWalletAddress } from '../chain/addresses.js';
 import type { Database, Db } from '../db/schema.js';
-import type { PayoutsTable } from '../db/tables/payouts.js';
 import { base58Text } from '../domain/ids.js';
 import { feeOf } from '../domain/ledger.js';
 import { Decimal, priceToSats } from '../domain/money.js';
@@ -11,12 +10,12 @@ import { findCurrency } from '../fixtures.js';
 import { chainViewOf, confirmations, newTxid } from './chain.js';
 import type { EngineContext } from './context.js';
 import { anythingDue } from './due.js';
-import { publish } from './events.js';
 import { availableBalance, writeLedgerEntries, type NewLedgerEntry } from './ledger.js';
-import { activeRecipient, type PayoutRecipient } from './payout-recipients.js';
+import { activeRecipient } from './payout-recipients.js';
 import { currentRateSheet } from './rates.js';
-
-export type Payout = Selectable<PayoutsTable>;
+import type { PayoutRecipient } from './entities.js';
+import type { Payout } from './entities.js';
+import { publish } from './publish.js';
 
 export interface NewPayout {
   /** decimal string, in `currency` */

@@ -1,7 +1,7 @@
-import type { ChainView } from './chain.js';
 import type { KeyedCache } from './cache.js';
 import type { EngineContext } from './context.js';
-import { invoicesWithVersions, readInvoiceListing, type Invoice, type InvoiceFilter } from './invoices.js';
+import { invoicesWithVersions, readInvoiceListing, type InvoiceFilter } from './invoices.js';
+import type { ChainView, Invoice } from './entities.js';
 
 /** How a dialect presents the invoices of a list: what a presentation depends on, and the presentation. */
 export interface ListPresenter<T> {

@@ -4,6 +4,7 @@ import { Decimal, isPlainDecimal } from '../domain/money.js';
 import { invalidParam } from '../errors.js';
 import { findCurrency, fixtures } from '../fixtures.js';
 import type { EngineContext } from './context.js';
+import type { BtcRates, RateSheet } from './entities.js';
 
 /**
  * Bounds of a rate, in units of the currency per BTC. Below the lower one, ordinary prices
@@ -13,21 +14,11 @@ import type { EngineContext } from './context.js';
 const MIN_RATE = '0.0001';
 const MAX_RATE = '1000000000000000';
 
-/** Units of each currency per 1 BTC. */
-export type BtcRates = Map<string, Decimal>;
-
 /** Puts the fixture rates in place for codes that have none (first start, or after a reset). */
 export async function seedRates(ctx: EngineContext): Promise<void> {
   const now = ctx.clock.now();
   const rows = Object.entries(fixtures.rates.BTC).map(([code, rate]) => ({ code, rate, updated_at: now }));
   await ctx.db.insertInto('rates').values(rows).onConflict((oc) => oc.column('code').doNothing()).execute();
-}
-
-/** The rates of one moment, and the form in which a new invoice locks them. */
-export interface RateSheet {
-  perBtc: BtcRates;
-  /** The rates an invoice locks at creation, `{"BTC": {"USD": 65000, …}}`, as jsonb text. */
-  lockedJson: string;
 }
 
 async function loadRateSheet(db: Db): Promise<RateSheet> {

@@ -1,22 +1,21 @@
 import * as bitcoin from 'bitcoinjs-lib';
-import type { Selectable, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Database, Db } from '../db/schema.js';
 import { toJson } from '../db/json.js';
-import type { RefundsTable } from '../db/tables/refunds.js';
 import { simulatedWalletAddress } from '../chain/addresses.js';
 import { base58Text } from '../domain/ids.js';
 import { Decimal, satsToBtc } from '../domain/money.js';
 import { ACTIVE_REFUND_STATUSES, canMove, NOTIFIED_REFUND_STATUSES, refundAmounts, type RefundStatus } from '../domain/refund.js';
 import { notFound, invalidParam, missingParam, conflict } from '../errors.js';
 import { findCurrency, fixtures } from '../fixtures.js';
-import { publish } from './events.js';
 import { newTxid } from './chain.js';
 import type { EngineContext } from './context.js';
-import { getInvoice, hasBuyerContact, type Invoice } from './invoices.js';
+import { getInvoice, hasBuyerContact } from './invoices.js';
 import { availableBalance, invoiceDetails, wasCredited, writeLedgerEntries } from './ledger.js';
 import { command, recordRefundChange, recordSteps } from './lifecycle.js';
-
-export type Refund = Selectable<RefundsTable>;
+import type { Invoice } from './entities.js';
+import type { Refund } from './entities.js';
+import { publish } from './publish.js';
 
 /** The create-refund request after schema validation (BITPAY-WIRE §3.2). */
 export interface CreateRefundRequest {

@@ -1,15 +1,15 @@
-import { sql, type Selectable, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database, Db } from '../db/schema.js';
 import { toJson } from '../db/json.js';
-import type { SettlementsTable, SettlementWithholding } from '../db/tables/settlements.js';
+import type { SettlementWithholding } from '../db/tables/settlements.js';
 import { base58Text } from '../domain/ids.js';
 import { Decimal } from '../domain/money.js';
 import { notFound } from '../errors.js';
 import type { EngineContext } from './context.js';
 import { anythingDue } from './due.js';
-import { heldForRefunds, writeLedgerEntries, type LedgerEntry } from './ledger.js';
-
-export type Settlement = Selectable<SettlementsTable>;
+import { heldForRefunds, writeLedgerEntries } from './ledger.js';
+import type { LedgerEntry } from './entities.js';
+import type { Settlement } from './entities.js';
 
 /** How long a settlement is `processing` before the bank has it (`completed`, with its execution date). */
 const EXECUTION_DELAY_MS = 86_400_000;

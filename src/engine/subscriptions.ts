@@ -1,17 +1,15 @@
-import type { Selectable } from 'kysely';
 import type { Db } from '../db/schema.js';
 import { toJson } from '../db/json.js';
-import type { SubscriptionsTable } from '../db/tables/subscriptions.js';
 import { base58Text } from '../domain/ids.js';
 import { nextDeliveryAfter, type SubscriptionSchedule, type SubscriptionStatus } from '../domain/subscription.js';
 import { conflict, notFound } from '../errors.js';
-import { checkedTotals, createBillIn, type NewBill } from './bills.js';
+import { checkedTotals, createBillIn } from './bills.js';
 import type { EngineContext } from './context.js';
 import { anythingDue } from './due.js';
-import { anyoneListensTo } from './events.js';
-import type { Merchant } from './merchants.js';
-
-export type Subscription = Selectable<SubscriptionsTable>;
+import type { Merchant } from './entities.js';
+import type { Subscription } from './entities.js';
+import type { NewBill } from '../domain/bill.js';
+import { anyoneListensTo } from './publish.js';
 
 export interface SubscriptionRequest {
   schedule?: SubscriptionSchedule;

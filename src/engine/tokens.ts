@@ -1,6 +1,4 @@
-import type { Selectable } from 'kysely';
 import type { Db } from '../db/schema.js';
-import type { TokensTable } from '../db/tables/tokens.js';
 import { facadeAlwaysRequiresAuth } from '../domain/facades.js';
 import { newApiToken, newPairingCode } from '../domain/ids.js';
 import {
@@ -17,8 +15,7 @@ import { isValidSin } from '../crypto/sin.js';
 import { invalidParam, credentialError } from '../errors.js';
 import type { EngineContext } from './context.js';
 import { defaultMerchant, getMerchant, resolveMerchant } from './merchants.js';
-
-export type Token = Selectable<TokensTable>;
+import type { AuthenticatedToken, Token } from './entities.js';
 
 /** Pairing-rule violations are BitPay's legacy `{"error"}` answers. */
 function checked<T>(rule: () => T): T {
@@ -175,9 +172,6 @@ export async function approvePairingCode(ctx: EngineContext, code: string, merch
 export async function findToken(db: Db, token: string): Promise<Token | undefined> {
   return db.selectFrom('tokens').selectAll().where('token', '=', token).executeTakeFirst();
 }
-
-/** A token with what a request needs of its merchant. */
-export type AuthenticatedToken = Token & { merchant_name: string | null; merchant_transaction_speed: string | null };
 
 /** What a cached token is made of. */
 export const TOKEN_READ_TABLES = ['tokens', 'merchants'];

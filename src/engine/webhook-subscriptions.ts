@@ -1,12 +1,9 @@
-import type { Selectable } from 'kysely';
 import type { Db } from '../db/schema.js';
 import { toJson } from '../db/json.js';
-import type { WebhookSubscriptionsTable } from '../db/tables/webhook-subscriptions.js';
 import { base58Text } from '../domain/ids.js';
 import { EngineError } from '../errors.js';
 import type { EngineContext } from './context.js';
-
-export type WebhookSubscription = Selectable<WebhookSubscriptionsTable>;
+import type { WebhookSubscription } from './entities.js';
 
 /** What the subscription cache is made of; migrations/010 notifies other processes of changes. */
 export const SUBSCRIPTION_READ_TABLES = ['webhook_subscriptions'];

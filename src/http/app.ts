@@ -2,7 +2,7 @@ import Koa, { type Next } from 'koa';
 import bodyParser from 'koa-bodyparser';
 import Router from '@koa/router';
 import type { EngineContext } from '../engine/context.js';
-import type { Sandbox } from '../engine/sandbox.js';
+import type { Sandbox } from '../sandbox/controls.js';
 import type { Logger } from '../logger.js';
 import type { AppContext, AppState } from './context.js';
 import { cors } from './cors.js';

@@ -1,15 +1,7 @@
 import type { Context, Next } from 'koa';
 import type { Dialect } from '../dialects/dialect.js';
-import { EngineError, type ErrorSubject } from '../errors.js';
+import { EngineError } from '../errors.js';
 import type { Logger } from '../logger.js';
-
-/** The subject a path addresses, for errors raised before a route has run (`/invoices/…` → invoice). */
-export function subjectOfPath(path: string): ErrorSubject {
-  const first = /^\/([^/]*)/.exec(path)?.[1]?.toLowerCase();
-  if (first === 'invoices') return 'invoice';
-  if (first === 'refunds') return 'refund';
-  return 'request';
-}
 
 /** The dialect whose shape a request's errors take: the first served one that owns its path, else the fallback. */
 export type ErrorShapes = (path: string) => Pick<Dialect, 'errorStatus' | 'errorBody'>;

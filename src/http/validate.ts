@@ -3,7 +3,6 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormatsModule from 'ajv-formats';
 import type { Next } from 'koa';
 import { invalidField, invalidParam, type ErrorSubject } from '../errors.js';
-import { subjectOfPath } from './errors.js';
 import type { AppContext } from './context.js';
 
 const SCHEMAS_DIR = new URL('../../schemas/', import.meta.url);
@@ -184,6 +183,14 @@ export async function refuseUnstorableUrl(ctx: AppContext, next: Next): Promise<
     }
   }
   await next();
+}
+
+/** The subject a path addresses, for errors raised before a route has run (`/invoices/…` → invoice). */
+export function subjectOfPath(path: string): ErrorSubject {
+  const first = /^\/([^/]*)/.exec(path)?.[1]?.toLowerCase();
+  if (first === 'invoices') return 'invoice';
+  if (first === 'refunds') return 'refund';
+  return 'request';
 }
 
 /**

@@ -1,5 +1,6 @@
+import type { SuccessRule } from '../config.js';
 import type { EngineContext } from '../engine/context.js';
-import type { Delivery } from './outbox.js';
+import type { Delivery } from './delivery.js';
 
 /**
  * What a dialect tells the one delivery mechanism about its webhooks. The worker claims,
@@ -18,9 +19,6 @@ export interface WebhookFormat {
 }
 
 export type WebhookFormats = ReadonlyMap<string, WebhookFormat>;
-
-/** WEBHOOK_SUCCESS: HTTP 200 only (BitPay's rule), or any 2xx. */
-export type SuccessRule = '200' | '2xx';
 
 export function isDelivered(status: number, rule: SuccessRule): boolean {
   return rule === '200' ? status === 200 : status >= 200 && status < 300;

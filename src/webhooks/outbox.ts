@@ -1,15 +1,12 @@
-import { sql, type Selectable } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../db/schema.js';
-import type { WebhookAttemptsTable, WebhookDeliveriesTable } from '../db/tables/webhooks.js';
 import { insertRows } from '../db/insert-rows.js';
 import { toJson } from '../db/json.js';
 import { base58Text } from '../domain/ids.js';
 import type { EngineContext } from '../engine/context.js';
 import { notFound } from '../errors.js';
+import type { Attempt, Delivery } from './delivery.js';
 import type { WebhookFormats } from './format.js';
-
-export type Delivery = Selectable<WebhookDeliveriesTable>;
-export type Attempt = Selectable<WebhookAttemptsTable>;
 
 /** A webhook a dialect's subscriber wants sent. */
 export interface NewDelivery {

@@ -1,9 +1,10 @@
 import type { EngineContext } from '../engine/context.js';
 import type { WebhookFormat, WebhookFormats } from './format.js';
-import { claimDueDeliveries, recordAttempts, recordDuplicate, type AttemptRecord, type Delivery } from './outbox.js';
+import { claimDueDeliveries, recordAttempts, recordDuplicate, type AttemptRecord } from './outbox.js';
 import { plannerStatistics } from '../db/planner-statistics.js';
 import { startLoop } from '../scheduler/loop.js';
 import { postWebhook } from './sender.js';
+import type { Delivery } from './delivery.js';
 
 export interface DeliveryWorker {
   /** Looks for due deliveries now rather than at the next poll. */

@@ -3,7 +3,7 @@ import { cheatModeRoutes } from '../../src/dialects/greenfield/cheat-mode.js';
 import { expect } from 'chai';
 import type Router from '@koa/router';
 import type { EngineContext } from '../../src/engine/context.js';
-import type { Sandbox } from '../../src/engine/sandbox.js';
+import type { Sandbox } from '../../src/sandbox/controls.js';
 import { createSandboxKey } from '../../src/http/sandbox/guard.js';
 import { sandboxRoutes } from '../../src/http/sandbox/routes.js';
 import { dashboardMoneyRoutes } from '../../src/http/web/dashboard-money.js';

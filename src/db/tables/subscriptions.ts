@@ -1,7 +1,7 @@
 import type { ColumnType } from 'kysely';
 import type { Json } from '../json.js';
 import type { SubscriptionSchedule, SubscriptionStatus } from '../../domain/subscription.js';
-import type { NewBill } from '../../engine/bills.js';
+import type { NewBill } from '../../domain/bill.js';
 
 export interface SubscriptionsTable {
   id: string;

@@ -3,8 +3,9 @@ import { parsePublicKey, verifySignature } from '../../crypto/signature.js';
 import type { Facade } from '../../domain/facades.js';
 import { credentialError } from '../../errors.js';
 import type { EngineContext } from '../../engine/context.js';
-import { activeTokensForSin, tokenForRequest, type AuthenticatedToken } from '../../engine/tokens.js';
+import { activeTokensForSin, tokenForRequest } from '../../engine/tokens.js';
 import type { AppContext } from '../../http/context.js';
+import type { AuthenticatedToken } from '../../engine/entities.js';
 
 /** Who is calling: the token presented, its merchant and facade, and the verified SIN if signed. */
 export interface Principal {

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Next } from 'koa';
 import { parseInstant } from '../../domain/query.js';
-import { createBill, deliverBill, findBillByResourceToken, getBill, listBills, updateBill, type NewBill } from '../../engine/bills.js';
+import { createBill, deliverBill, findBillByResourceToken, getBill, listBills, updateBill } from '../../engine/bills.js';
 import type { EngineContext } from '../../engine/context.js';
 import { getMerchant } from '../../engine/merchants.js';
 import { EngineError, invalidField, invalidParam, notFound } from '../../errors.js';
@@ -11,6 +11,7 @@ import { principalOf, requireToken, requireTokenOrResource, type AuthOptions } f
 import { BILL_STATUSES, billStatus, presentBill } from './presenters/bill.js';
 import { queryOf } from './query.js';
 import { BITPAY } from './webhooks.js';
+import type { NewBill } from '../../domain/bill.js';
 
 export interface BillBody {
   number?: string;

@@ -1,21 +1,10 @@
 import Router from '@koa/router';
 import type { Facade } from '../../domain/facades.js';
 import { dateRange, parseFlag } from '../../domain/query.js';
-import { chainViewOf, type ChainView } from '../../engine/chain.js';
+import { chainViewOf } from '../../engine/chain.js';
 import type { EngineContext } from '../../engine/context.js';
-import type { Sandbox } from '../../engine/sandbox.js';
-import {
-  cancelInvoice,
-  createInvoice,
-  findInvoiceByResourceToken,
-  getInvoice,
-  getInvoiceByGuid,
-  readInvoice,
-  resendInvoiceWebhook,
-  updateInvoiceContact,
-  type Invoice,
-  type InvoiceWithChain,
-} from '../../engine/invoices.js';
+import type { Sandbox } from '../../sandbox/controls.js';
+import { cancelInvoice, createInvoice, findInvoiceByResourceToken, getInvoice, getInvoiceByGuid, readInvoice, resendInvoiceWebhook, updateInvoiceContact } from '../../engine/invoices.js';
 import type { InvoiceStatus, TransactionSpeed } from '../../domain/invoice.js';
 import { invalidParam } from '../../errors.js';
 import { bodyOf, requestBaseUrl, type AppContext, type AppState } from '../../http/context.js';
@@ -28,6 +17,7 @@ import { createKeyedCache, createMadeFromCache } from '../../engine/cache.js';
 import { presentedList } from '../../engine/presented-lists.js';
 import { BITPAY } from './webhooks.js';
 import { contactUpdateOf, newInvoiceOf, type CreateInvoiceRequest, type UpdateInvoiceRequest } from './invoice-request.js';
+import type { ChainView, Invoice, InvoiceWithChain } from '../../engine/entities.js';
 
 const DEFAULT_LIST_LIMIT = 100;
 const MAX_LIST_LIMIT = 1000;

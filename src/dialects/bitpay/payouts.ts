@@ -2,19 +2,7 @@ import Router from '@koa/router';
 import { parseInstant } from '../../domain/query.js';
 import { PAYOUT_STATUSES, RECIPIENT_STATUSES, type PayoutStatus, type RecipientStatus } from '../../domain/payouts.js';
 import type { EngineContext } from '../../engine/context.js';
-import {
-  cancelPayoutGroup,
-  cancelPayoutNow,
-  createPayout,
-  createPayoutGroup,
-  getPayout,
-  listPayouts,
-  payoutTransactions,
-  recipientsOf,
-  requestPayoutNotification,
-  type NewPayout,
-  type Payout,
-} from '../../engine/payouts.js';
+import { cancelPayoutGroup, cancelPayoutNow, createPayout, createPayoutGroup, getPayout, listPayouts, payoutTransactions, recipientsOf, requestPayoutNotification, type NewPayout } from '../../engine/payouts.js';
 import { getRecipient, inviteRecipients, listRecipients, removeRecipient, requestRecipientNotification, updateRecipient } from '../../engine/payout-recipients.js';
 import { EngineError, invalidField, invalidParam } from '../../errors.js';
 import type { Db } from '../../db/schema.js';
@@ -24,6 +12,7 @@ import { principalOf, requireToken, type AuthOptions } from './auth.js';
 import { presentPayout, presentRecipient } from './presenters/payout.js';
 import { optionalDateRange, queryOf } from './query.js';
 import { STATUS_SUCCESS } from './presenters/success.js';
+import type { Payout } from '../../engine/entities.js';
 
 const RECIPIENT_FACADE = 'payout/recipient';
 const PAYOUT_FACADE = 'payout/payout';

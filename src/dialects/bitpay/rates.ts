@@ -1,10 +1,11 @@
 import Router from '@koa/router';
 import { crossRate } from '../../domain/money.js';
 import type { EngineContext } from '../../engine/context.js';
-import { currentRates, type BtcRates } from '../../engine/rates.js';
+import { currentRates } from '../../engine/rates.js';
 import { notFound } from '../../errors.js';
 import { findCurrency, fixtures } from '../../fixtures.js';
 import type { AppState } from '../../http/context.js';
+import type { BtcRates } from '../../engine/entities.js';
 
 /** Rate decimals: at least cents, at most satoshi-like precision. */
 function rateDecimals(code: string): number {

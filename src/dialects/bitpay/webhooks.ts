@@ -1,17 +1,18 @@
 import { webhookSignature } from '../../crypto/hmac.js';
 import { chainViewOf } from '../../engine/chain.js';
-import type { EngineContext } from '../../engine/context.js';
-import type { DomainEvent, DomainEventType, EventSubscriber } from '../../engine/events.js';
+import type { EngineContext, EventSubscriber } from '../../engine/context.js';
+import type { DomainEvent, DomainEventType } from '../../engine/events.js';
 import type { Db } from '../../db/schema.js';
-import type { Invoice } from '../../engine/invoices.js';
 import { payoutTransactions, recipientsOf } from '../../engine/payouts.js';
 import { presentPayout } from './presenters/payout.js';
 import { isDelivered, type WebhookFormat } from '../../webhooks/format.js';
-import { queueDeliveries, type Delivery, type NewDelivery } from '../../webhooks/outbox.js';
+import { queueDeliveries, type NewDelivery } from '../../webhooks/outbox.js';
 import { presentInvoice } from './presenters/invoice.js';
 import { presentRefund } from './presenters/refund.js';
 import { presentInvoiceWebhookData, webhookBody } from './presenters/webhook.js';
 import { INVOICE_EVENTS, nextAttemptDelay, PAYOUT_EVENTS, PAYOUT_MANUALLY_NOTIFIED, RECIPIENT_EVENTS, RECIPIENT_MANUALLY_NOTIFIED, REFUND_EVENTS, webhookForStep, type WebhookEvent } from './webhook-policy.js';
+import type { Invoice } from '../../engine/entities.js';
+import type { Delivery } from '../../webhooks/delivery.js';
 
 export const BITPAY = 'bitpay';
 

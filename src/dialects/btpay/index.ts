@@ -1,5 +1,5 @@
 import { conflict } from '../../errors.js';
-import { billsNumbered, findBill, type Bill } from '../../engine/bills.js';
+import { billsNumbered, findBill } from '../../engine/bills.js';
 import type { Dialect } from '../dialect.js';
 import { btpayApi } from './openapi.js';
 import { sandboxApiKey } from './api-keys.js';
@@ -12,6 +12,7 @@ import { ratesRoutes } from './rates.js';
 import { INVOICE_STATUS } from './statuses.js';
 import { webhookSubscriptionsRoutes } from './webhook-subscriptions.js';
 import { btpaySubscriber, btpayWebhookFormat } from './webhooks.js';
+import type { Bill } from '../../engine/entities.js';
 
 const PATHS = /^\/api\/v1\/(invoices|payment-links|rates|webhooks)(\/|$)/i;
 

@@ -1,6 +1,5 @@
-import type { BillPaymentMethod } from '../../domain/bill.js';
+import type { BillPaymentMethod, NewBill } from '../../domain/bill.js';
 import { Decimal } from '../../domain/money.js';
-import type { NewBill } from '../../engine/bills.js';
 import type { NewPaymentLink } from '../../engine/payment-links.js';
 import { invalidField } from '../../errors.js';
 import { isHttpUrl } from '../../http/validate.js';

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
-import { cancelBill, createBill, issueBill, readBill, readBillList, type BillKey, type BillView } from '../../engine/bills.js';
+import { cancelBill, createBill, issueBill, readBill, readBillList, type BillKey } from '../../engine/bills.js';
 import { createMadeFromCache } from '../../engine/cache.js';
 import { chainViewOf } from '../../engine/chain.js';
 import type { EngineContext } from '../../engine/context.js';
@@ -13,6 +13,7 @@ import { BTPAY, principalOf } from './auth.js';
 import { billRequest, type InvoiceBody } from './invoice-request.js';
 import { presentInvoice, presentStatus } from './presenters/invoice.js';
 import { BTPAY_STATUSES, statesOf, type BtpayStatus } from './statuses.js';
+import type { BillView } from '../../engine/entities.js';
 
 /**
  * How `<ref>` names an invoice: `INV-0001` (its number), `A1B2C3D4-E5F6A7B8` (its reference),

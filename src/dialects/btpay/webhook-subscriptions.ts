@@ -1,13 +1,14 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { EngineContext } from '../../engine/context.js';
-import { createSubscription, deleteSubscription, listSubscriptions, type WebhookSubscription } from '../../engine/webhook-subscriptions.js';
+import { createSubscription, deleteSubscription, listSubscriptions } from '../../engine/webhook-subscriptions.js';
 import { invalidField, notFound } from '../../errors.js';
 import { bodyOf, type AppContext, type AppState } from '../../http/context.js';
 import { guardedRoutes } from '../../http/guarded-routes.js';
 import { onlyQueryParams } from '../../http/query.js';
 import { isHttpUrl, validated } from '../../http/validate.js';
 import { BTPAY, principalOf } from './auth.js';
+import type { WebhookSubscription } from '../../engine/entities.js';
 
 interface WebhookBody {
   url: string;

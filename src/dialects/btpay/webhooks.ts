@@ -1,15 +1,16 @@
 import { webhookSignature } from '../../crypto/hmac.js';
 import type { Db } from '../../db/schema.js';
-import { billsOfInvoices, type BillView } from '../../engine/bills.js';
-import type { EngineContext } from '../../engine/context.js';
-import type { DomainEvent, DomainEventType, EventSubscriber } from '../../engine/events.js';
-import { activeSubscriptions, type WebhookSubscription } from '../../engine/webhook-subscriptions.js';
+import { billsOfInvoices } from '../../engine/bills.js';
+import type { EngineContext, EventSubscriber } from '../../engine/context.js';
+import type { DomainEvent, DomainEventType } from '../../engine/events.js';
+import { activeSubscriptions } from '../../engine/webhook-subscriptions.js';
 import type { WebhookFormat } from '../../webhooks/format.js';
 import { queueDeliveries, type NewDelivery } from '../../webhooks/outbox.js';
 import { BTPAY } from './auth.js';
 import { presentWebhookData } from './presenters/invoice.js';
 import { eventsForChange, type BtpayEvent } from './statuses.js';
 import { Decimal, SATS_PER_BTC } from '../../domain/money.js';
+import type { BillView, WebhookSubscription } from '../../engine/entities.js';
 
 interface Told {
   event: BtpayEvent;

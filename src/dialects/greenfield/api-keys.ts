@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { guardedRoutes } from '../../http/guarded-routes.js';
-import { createApiKey, revokeApiKey, type ApiKey } from '../../engine/api-keys.js';
+import { createApiKey, revokeApiKey } from '../../engine/api-keys.js';
 import type { EngineContext } from '../../engine/context.js';
 import { defaultMerchant, resolveMerchant } from '../../engine/merchants.js';
 import { invalidField, invalidParam } from '../../errors.js';
@@ -10,6 +10,7 @@ import { validatedAsIs } from '../../http/validate.js';
 import { GREENFIELD, principalOf, requireUnscoped } from './auth.js';
 import { emptyOk, rawBody } from './http.js';
 import { everyStorePermission, UNRESTRICTED, unknownPermission } from './permissions.js';
+import type { ApiKey } from '../../engine/entities.js';
 
 export function presentApiKey(key: ApiKey) {
   return { apiKey: key.key, label: key.label ?? '', permissions: key.permissions };

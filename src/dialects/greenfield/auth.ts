@@ -1,11 +1,12 @@
 import type { Next } from 'koa';
-import { authenticateApiKey, type ApiKey } from '../../engine/api-keys.js';
+import { authenticateApiKey } from '../../engine/api-keys.js';
 import type { EngineContext } from '../../engine/context.js';
-import { readMerchant, type Merchant } from '../../engine/merchants.js';
+import { readMerchant } from '../../engine/merchants.js';
 import { credentialError, EngineError } from '../../errors.js';
 import type { AppContext } from '../../http/context.js';
 import { isTrustedHost, type SandboxKey } from '../../http/sandbox/guard.js';
 import { grants, UNRESTRICTED, type StorePolicy } from './permissions.js';
+import type { ApiKey, Merchant } from '../../engine/entities.js';
 
 export const GREENFIELD = 'greenfield';
 

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { Sandbox } from '../../engine/sandbox.js';
+import type { Sandbox } from '../../sandbox/controls.js';
 import { invalidParam } from '../../errors.js';
 import { bodyOf, type AppContext, type AppState } from '../../http/context.js';
 import { guardedRoutes } from '../../http/guarded-routes.js';

@@ -1,10 +1,10 @@
 import type { Buyer, InvoiceDetails } from '../../domain/invoice.js';
 import { Decimal } from '../../domain/money.js';
 import type { InvoiceDescription, NewInvoice } from '../../engine/invoices.js';
-import type { Merchant } from '../../engine/merchants.js';
 import { invalidField } from '../../errors.js';
 import { isHttpUrl } from '../../http/validate.js';
 import { isBitcoinMethod, speedOfPolicy } from './statuses.js';
+import type { Merchant } from '../../engine/entities.js';
 
 type Metadata = Record<string, unknown>;
 

@@ -4,7 +4,7 @@ import { guardedRoutes } from '../../http/guarded-routes.js';
 import { chainViewOf } from '../../engine/chain.js';
 import type { EngineContext } from '../../engine/context.js';
 import { createKeyedCache, createMadeFromCache } from '../../engine/cache.js';
-import { createInvoice, describeInvoice, getInvoice, markInvoice, readInvoice, setInvoiceArchived, type Invoice } from '../../engine/invoices.js';
+import { createInvoice, describeInvoice, getInvoice, markInvoice, readInvoice, setInvoiceArchived } from '../../engine/invoices.js';
 import { presentedList } from '../../engine/presented-lists.js';
 import { invalidField } from '../../errors.js';
 import { requestBaseUrl, type AppContext, type AppState } from '../../http/context.js';
@@ -16,6 +16,7 @@ import { presentPaymentMethods } from './presenters/payment-methods.js';
 import { emptyOk, rawBody } from './http.js';
 import { queryBoolean, queryInteger, queryValues, onlyQueryParams } from '../../http/query.js';
 import { engineStatuses, GREENFIELD_STATUSES, isBitcoinMethod, type GreenfieldStatus } from './statuses.js';
+import type { Invoice } from '../../engine/entities.js';
 
 const MAX_TAKE = 1000;
 const LIST_PARAMS = ['orderId', 'textSearch', 'status', 'startDate', 'endDate', 'skip', 'take', 'includeArchived'] as const;

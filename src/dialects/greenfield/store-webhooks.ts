@@ -2,26 +2,20 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { base58Text } from '../../domain/ids.js';
 import type { EngineContext } from '../../engine/context.js';
-import type { Sandbox } from '../../engine/sandbox.js';
-import {
-  createSubscription,
-  deleteSubscription,
-  getSubscription,
-  listSubscriptions,
-  updateSubscription,
-  type SubscriptionSettings,
-  type WebhookSubscription,
-} from '../../engine/webhook-subscriptions.js';
+import type { Sandbox } from '../../sandbox/controls.js';
+import { createSubscription, deleteSubscription, getSubscription, listSubscriptions, updateSubscription, type SubscriptionSettings } from '../../engine/webhook-subscriptions.js';
 import { EngineError, invalidField } from '../../errors.js';
 import type { AppContext, AppState } from '../../http/context.js';
 import { guardedRoutes } from '../../http/guarded-routes.js';
 import { isHttpUrl, validatedAsIs } from '../../http/validate.js';
-import { attemptsOf, listDeliveries, type Attempt, type Delivery } from '../../webhooks/outbox.js';
+import { attemptsOf, listDeliveries } from '../../webhooks/outbox.js';
 import { authorizedStore, GREENFIELD } from './auth.js';
 import { emptyOk, rawBody } from './http.js';
 import { queryInteger, onlyQueryParams } from '../../http/query.js';
 import { attemptDeliveryId } from './webhooks.js';
 import { unixSeconds } from '../../domain/duration.js';
+import type { WebhookSubscription } from '../../engine/entities.js';
+import type { Attempt, Delivery } from '../../webhooks/delivery.js';
 
 interface WebhookBody {
   enabled?: boolean | null;

@@ -1,11 +1,10 @@
 import { webhookSignature } from '../../crypto/hmac.js';
 import type { Db } from '../../db/schema.js';
-import type { EngineContext } from '../../engine/context.js';
-import type { DomainEvent, DomainEventType, EventSubscriber } from '../../engine/events.js';
-import type { Invoice } from '../../engine/invoices.js';
-import { activeSubscriptions, type WebhookSubscription } from '../../engine/webhook-subscriptions.js';
+import type { EngineContext, EventSubscriber } from '../../engine/context.js';
+import type { DomainEvent, DomainEventType } from '../../engine/events.js';
+import { activeSubscriptions } from '../../engine/webhook-subscriptions.js';
 import type { WebhookFormat } from '../../webhooks/format.js';
-import { queueDeliveries, type Delivery, type NewDelivery } from '../../webhooks/outbox.js';
+import { queueDeliveries, type NewDelivery } from '../../webhooks/outbox.js';
 import { GREENFIELD } from './auth.js';
 import { presentMetadata } from './presenters/invoice.js';
 import { presentPayment } from './presenters/payment-methods.js';
@@ -13,6 +12,8 @@ import { EMULATED_VERSION } from './server.js';
 import { STATUS } from './statuses.js';
 import { acceptedSats } from '../../domain/money.js';
 import { unixSeconds } from '../../domain/duration.js';
+import type { Invoice, WebhookSubscription } from '../../engine/entities.js';
+import type { Delivery } from '../../webhooks/delivery.js';
 
 /** BTCPay's invoice webhook event types (WebhookEventType). */
 const INVOICE_EVENT_TYPES = [

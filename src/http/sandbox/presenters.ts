@@ -1,14 +1,11 @@
 import { Decimal } from '../../domain/money.js';
-import type { ApiKey } from '../../engine/api-keys.js';
 import { satsToBtc } from '../../domain/money.js';
-import { confirmations, type Block, type ChainTransaction, type ChainView } from '../../engine/chain.js';
-import type { Invoice, invoiceEvents } from '../../engine/invoices.js';
-import type { Merchant } from '../../engine/merchants.js';
-import type { Attempt, Delivery } from '../../webhooks/outbox.js';
+import { confirmations } from '../../engine/chain.js';
+import type { invoiceEvents } from '../../engine/invoices.js';
 import { presentInvoice } from '../../dialects/bitpay/presenters/invoice.js';
 import { presentRefund } from '../../dialects/bitpay/presenters/refund.js';
-import type { Refund } from '../../engine/refunds.js';
-import type { Token } from '../../engine/tokens.js';
+import type { ApiKey, Block, ChainTransaction, ChainView, Invoice, Merchant, Refund, Token } from '../../engine/entities.js';
+import type { Attempt, Delivery } from '../../webhooks/delivery.js';
 
 export function presentSandboxMerchant(merchant: Merchant) {
   return {

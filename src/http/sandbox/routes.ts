@@ -3,13 +3,13 @@ import { parseDuration } from '../../domain/duration.js';
 import { Decimal, isPlainDecimal, satsToBtc } from '../../domain/money.js';
 import { recentChain, tip } from '../../engine/chain.js';
 import type { EngineContext } from '../../engine/context.js';
-import { listInvoices, type Invoice } from '../../engine/invoices.js';
+import { listInvoices } from '../../engine/invoices.js';
 import { INVOICE_STATUSES, isInvoiceStatus } from '../../domain/invoice.js';
 import { listApiKeys, revokeAnyApiKey } from '../../engine/api-keys.js';
 import { ledgerBalances } from '../../engine/ledger.js';
 import { createMerchant, listMerchants, resolveMerchant, updateMerchant } from '../../engine/merchants.js';
 import { updateRates } from '../../engine/rates.js';
-import type { Sandbox } from '../../engine/sandbox.js';
+import type { Sandbox } from '../../sandbox/controls.js';
 import { approvePairingCode, createPairingCode, listTokens, revokeToken } from '../../engine/tokens.js';
 import { invalidParam } from '../../errors.js';
 import { presentRefund } from '../../dialects/bitpay/presenters/refund.js';
@@ -28,6 +28,7 @@ import {
   presentSandboxToken,
   presentSandboxTransaction,
 } from './presenters.js';
+import type { Invoice } from '../../engine/entities.js';
 
 function invoiceSummary(invoice: Invoice) {
   const total = invoice.subtotal_sats + invoice.miner_fee_sats;

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Dialect } from '../../dialects/dialect.js';
-import { findBill, getBill, issueBill, type BillView } from '../../engine/bills.js';
+import { findBill, getBill, issueBill } from '../../engine/bills.js';
 import { billTotals } from '../../domain/bill.js';
 import type { EngineContext } from '../../engine/context.js';
 import { EngineError, USUAL_HTTP_STATUS } from '../../errors.js';
@@ -9,6 +9,7 @@ import type { AppContext, AppState } from '../context.js';
 import { EMULATOR_FLAVOUR } from './flavour.js';
 import { html } from './html.js';
 import { page } from './layout.js';
+import type { BillView } from '../../engine/entities.js';
 
 /**
  * The page a bill's `url` opens (BitPay's `/bill?id=…`): what it is for and its total; paying

@@ -1,12 +1,10 @@
 import Router from '@koa/router';
 import QRCode from 'qrcode';
 import { findBill } from '../../engine/bills.js';
-import { confirmations, type ChainView } from '../../engine/chain.js';
+import { confirmations } from '../../engine/chain.js';
 import { COMPLETE_CONFIRMATIONS } from '../../domain/lifecycle.js';
 import type { EngineContext } from '../../engine/context.js';
-import type { Invoice } from '../../engine/invoices.js';
-import type { Refund } from '../../engine/refunds.js';
-import type { Sandbox } from '../../engine/sandbox.js';
+import type { Sandbox } from '../../sandbox/controls.js';
 import { invalidParam, missingParam, credentialError, EngineError, USUAL_HTTP_STATUS } from '../../errors.js';
 import { Decimal, satsToBtc } from '../../domain/money.js';
 import type { AppContext, AppState } from '../context.js';
@@ -16,6 +14,7 @@ import { html, trusted } from './html.js';
 import { EMULATOR_FLAVOUR, type CheckoutFlavour } from './flavour.js';
 import { page } from './layout.js';
 import type { Dialect } from '../../dialects/dialect.js';
+import type { ChainView, Invoice, Refund } from '../../engine/entities.js';
 
 const STATUS_TEXT: Record<string, string> = {
   new: 'Waiting for payment',

@@ -6,7 +6,7 @@ import { ledgerBalances, ledgerEntries } from '../../engine/ledger.js';
 import { listMerchants } from '../../engine/merchants.js';
 import { listPayouts } from '../../engine/payouts.js';
 import { listRecipients } from '../../engine/payout-recipients.js';
-import type { Sandbox } from '../../engine/sandbox.js';
+import type { Sandbox } from '../../sandbox/controls.js';
 import { listSettlements } from '../../engine/settlements.js';
 import { invalidParam } from '../../errors.js';
 import type { AppContext, AppState } from '../context.js';

@@ -1,13 +1,14 @@
 import Router from '@koa/router';
-import type { Sandbox } from '../../engine/sandbox.js';
+import type { Sandbox } from '../../sandbox/controls.js';
 import type { EngineContext } from '../../engine/context.js';
 import { invalidParam } from '../../errors.js';
-import { attemptsOf, listDeliveries, type Attempt, type Delivery } from '../../webhooks/outbox.js';
+import { attemptsOf, listDeliveries } from '../../webhooks/outbox.js';
 import type { AppContext, AppState } from '../context.js';
 import { guardedRoutes } from '../guarded-routes.js';
 import type { SandboxKey } from '../sandbox/guard.js';
 import { action, csrfField, dashboardAccess, form, pageOf, pager, render, statusBadge, time } from './dashboard-kit.js';
 import { html } from './html.js';
+import type { Attempt, Delivery } from '../../webhooks/delivery.js';
 
 const STATUSES = ['pending', 'delivered', 'failed'] as const;
 

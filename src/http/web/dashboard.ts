@@ -11,7 +11,7 @@ import type { EngineContext } from '../../engine/context.js';
 import { listInvoices } from '../../engine/invoices.js';
 import { listMerchants } from '../../engine/merchants.js';
 import { currentRates, updateRates } from '../../engine/rates.js';
-import type { Sandbox } from '../../engine/sandbox.js';
+import type { Sandbox } from '../../sandbox/controls.js';
 import { approvePairingCode, createPairingCode, listTokens, revokeToken } from '../../engine/tokens.js';
 import { EngineError, invalidParam } from '../../errors.js';
 import { bodyOf, type AppContext, type AppState } from '../context.js';

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Dialect } from '../../dialects/dialect.js';
 import type { EngineContext } from '../../engine/context.js';
-import { getPaymentLink, payThroughLink, type PaymentLink } from '../../engine/payment-links.js';
+import { getPaymentLink, payThroughLink } from '../../engine/payment-links.js';
 import { Decimal } from '../../domain/money.js';
 import { EngineError, USUAL_HTTP_STATUS } from '../../errors.js';
 import { findCurrency } from '../../fixtures.js';
@@ -9,6 +9,7 @@ import { bodyOf, type AppContext, type AppState } from '../context.js';
 import { EMULATOR_FLAVOUR } from './flavour.js';
 import { html } from './html.js';
 import { page } from './layout.js';
+import type { PaymentLink } from '../../engine/entities.js';
 
 /** The public page of a payment link: the payer sees what it is for, enters an amount when it is open, and is sent to the invoice's checkout. */
 export function paymentLinkRoutes(engine: EngineContext, dialects: readonly Dialect[]): Router<AppState> {

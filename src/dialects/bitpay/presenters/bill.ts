@@ -1,7 +1,7 @@
-import type { BillCustomer, BillLine } from '../../../domain/bill.js';
+import type { BillCustomer, BillLine, NewBill } from '../../../domain/bill.js';
 import { Decimal } from '../../../domain/money.js';
-import type { BillView, NewBill } from '../../../engine/bills.js';
 import { definedOnly } from './defined.js';
+import type { BillView } from '../../../engine/entities.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -1,6 +1,5 @@
-import type { ChainView } from '../../../engine/chain.js';
-import type { Invoice } from '../../../engine/invoices.js';
 import { presentInvoice, type InvoiceView } from './invoice.js';
+import type { ChainView, Invoice } from '../../../engine/entities.js';
 
 /**
  * An invoice's JSON text, made once per state of the invoice and view: everything but

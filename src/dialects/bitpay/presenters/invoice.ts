@@ -1,9 +1,9 @@
 import { DEFAULT_ACCEPTANCE_WINDOW_MS } from '../../../domain/invoice.js';
 import { satsToBtc, satsToCurrency } from '../../../domain/money.js';
-import { confirmations, type ChainView } from '../../../engine/chain.js';
-import type { Invoice } from '../../../engine/invoices.js';
+import { confirmations } from '../../../engine/chain.js';
 import { findCurrency, fixtures } from '../../../fixtures.js';
 import { definedOnly } from './defined.js';
+import type { ChainView, Invoice } from '../../../engine/entities.js';
 
 export interface InvoiceView {
   /** The facade of the token reading the invoice: pos sees fewer fields (seed 002's facade columns). */

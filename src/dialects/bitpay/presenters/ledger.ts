@@ -1,7 +1,7 @@
 import type { LedgerEntryKind } from '../../../domain/ledger.js';
 import { Decimal } from '../../../domain/money.js';
-import type { LedgerEntry } from '../../../engine/ledger.js';
 import { definedOnly } from './defined.js';
+import type { LedgerEntry } from '../../../engine/entities.js';
 
 /** BitPay writes ledger amounts as integers of 1/SCALE of the currency. */
 const SCALE = 100_000_000;

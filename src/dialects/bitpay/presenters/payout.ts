@@ -1,7 +1,6 @@
 import { Decimal, satsToBtc } from '../../../domain/money.js';
-import type { Payout } from '../../../engine/payouts.js';
-import type { PayoutRecipient } from '../../../engine/payout-recipients.js';
 import { definedOnly } from './defined.js';
+import type { Payout, PayoutRecipient } from '../../../engine/entities.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -1,6 +1,6 @@
 import { Decimal, satsToBtc } from '../../../domain/money.js';
-import type { Refund } from '../../../engine/refunds.js';
 import { definedOnly } from './defined.js';
+import type { Refund } from '../../../engine/entities.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const btc = (sats: number) => new Decimal(satsToBtc(sats)).toNumber();

@@ -1,8 +1,7 @@
 import { Decimal } from '../../../domain/money.js';
-import type { LedgerEntry } from '../../../engine/ledger.js';
-import type { Settlement } from '../../../engine/settlements.js';
 import { definedOnly } from './defined.js';
 import { LEDGER_CODES } from './ledger.js';
+import type { LedgerEntry, Settlement } from '../../../engine/entities.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const amount = (value: string) => new Decimal(value).toNumber();

@@ -1,5 +1,5 @@
-import type { Subscription } from '../../../engine/subscriptions.js';
 import { presentBillData } from './bill.js';
+import type { Subscription } from '../../../engine/entities.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -1,4 +1,4 @@
-import type { Token } from '../../../engine/tokens.js';
+import type { Token } from '../../../engine/entities.js';
 
 /**
  * A token as BitPay's `POST /tokens` returns it. A client-initiated request also carries its

@@ -1,11 +1,11 @@
 import { billTotals } from '../../../domain/bill.js';
 import { unixSeconds } from '../../../domain/duration.js';
 import { Decimal, SATS_PER_BTC } from '../../../domain/money.js';
-import type { BillView } from '../../../engine/bills.js';
-import { confirmations, type ChainView } from '../../../engine/chain.js';
+import { confirmations } from '../../../engine/chain.js';
 import { findCurrency } from '../../../fixtures.js';
 import { money, plain } from '../money.js';
 import { STATUS } from '../statuses.js';
+import type { BillView, ChainView } from '../../../engine/entities.js';
 
 export const invoiceNumber = (number: number): string => `INV-${String(number).padStart(4, '0')}`;
 

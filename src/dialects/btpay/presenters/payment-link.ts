@@ -1,6 +1,6 @@
 import { unixSeconds } from '../../../domain/duration.js';
-import type { PaymentLink } from '../../../engine/payment-links.js';
 import { money } from '../money.js';
+import type { PaymentLink } from '../../../engine/entities.js';
 
 /** Seed 001's payment link, with the URL of its public page. */
 export function presentPaymentLink(link: PaymentLink, publicUrl: string) {

@@ -1,9 +1,9 @@
 import { DEFAULT_ACCEPTANCE_WINDOW_MS } from '../../../domain/invoice.js';
 import { apply } from '../../../domain/lifecycle.js';
 import { Decimal } from '../../../domain/money.js';
-import type { Invoice } from '../../../engine/invoices.js';
 import { ADDITIONAL_STATUS, SPEED_POLICY, STATUS } from '../statuses.js';
 import { unixSeconds } from '../../../domain/duration.js';
+import type { Invoice } from '../../../engine/entities.js';
 
 
 /** The statuses the merchant may mark the invoice with now, as the status table allows. */

@@ -1,7 +1,6 @@
 import { satsToBtc } from '../../../domain/money.js';
-import type { ChainTransaction, ChainView } from '../../../engine/chain.js';
-import type { Invoice } from '../../../engine/invoices.js';
 import { unixSeconds } from '../../../domain/duration.js';
+import type { ChainTransaction, ChainView, Invoice } from '../../../engine/entities.js';
 
 
 /** A payment's status: Invalid once double-spent, Settled once it reached the invoice's speed policy, else Processing. */

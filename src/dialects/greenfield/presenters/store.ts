@@ -1,6 +1,6 @@
 import { Decimal } from '../../../domain/money.js';
-import type { Merchant } from '../../../engine/merchants.js';
 import { SPEED_POLICY } from '../statuses.js';
+import type { Merchant } from '../../../engine/entities.js';
 
 /** A merchant as BTCPay's StoreData: the settings the emulator keeps, and BTCPay's defaults for the rest. */
 export function presentStore(store: Merchant) {

@@ -1,18 +1,19 @@
 import type { Scheduler } from '../scheduler/scheduler.js';
-import { chainViewOf, ensureGenesis, lockChain, mineBlocks, type Block } from './chain.js';
-import type { EngineContext } from './context.js';
-import { findInvoice, getInvoice, invoiceEvents, type Invoice } from './invoices.js';
-import { receiveWire } from './bills.js';
+import { chainViewOf, ensureGenesis, lockChain, mineBlocks } from '../engine/chain.js';
+import type { EngineContext } from '../engine/context.js';
+import { findInvoice, getInvoice, invoiceEvents } from '../engine/invoices.js';
+import { receiveWire } from '../engine/bills.js';
 import type { Decimal } from '../domain/money.js';
-import { acceptRecipientInvite } from './payout-recipients.js';
-import { depositToLedger, failPayout } from './payouts.js';
-import { settleMerchant } from './settlements.js';
-import { ensureDefaultMerchant } from './merchants.js';
-import { blocksToReach, doubleSpend, expireInvoice, payInvoice, type PaymentRequest } from './payments.js';
-import { seedRates } from './rates.js';
+import { acceptRecipientInvite } from '../engine/payout-recipients.js';
+import { depositToLedger, failPayout } from '../engine/payouts.js';
+import { settleMerchant } from '../engine/settlements.js';
+import { ensureDefaultMerchant } from '../engine/merchants.js';
+import { blocksToReach, doubleSpend, expireInvoice, payInvoice, type PaymentRequest } from '../engine/payments.js';
+import { seedRates } from '../engine/rates.js';
 import { conflict } from '../errors.js';
-import { completeRefund, failRefund, supplyRefundAddress } from './refunds.js';
+import { completeRefund, failRefund, supplyRefundAddress } from '../engine/refunds.js';
 import { attemptsOf, listDeliveries, redeliver } from '../webhooks/outbox.js';
+import type { Block, Invoice } from '../engine/entities.js';
 
 /**
  * The sandbox controls (HTTP, CLI, dashboard and the programmatic API all use these). Each one
