@@ -39,6 +39,8 @@ export interface BuyerProvided {
   name?: string;
   phoneNumber?: string;
   emailAddress?: string;
+  /** The buyer gave `emailAddress` (not the merchant, in `buyer.email`): it is final. Never in a dialect's JSON. */
+  emailGivenByBuyer?: boolean;
   sms?: string;
   smsVerified?: boolean;
   /** The verification code "sent" to `sms`; shown in the sandbox, never in a dialect's JSON. */

@@ -356,8 +356,9 @@ export async function updateInvoiceContact(ctx: EngineContext, merchantId: strin
     const provided: BuyerProvided = { ...invoice.buyer_provided };
     const buyer: Buyer = { ...invoice.buyer };
     if (update.email !== undefined) {
-      if (provided.emailAddress || invoice.buyer.email) throw conflict('invoice', 'email-already-set', 'Email already set on invoice');
+      if (provided.emailGivenByBuyer) throw conflict('invoice', 'email-already-set', 'Email already set on invoice: the buyer gave it');
       provided.emailAddress = update.email;
+      provided.emailGivenByBuyer = true;
       buyer.email = update.email;
     }
     if (update.sms !== undefined) {

@@ -23,7 +23,8 @@ async function moveRecipient(db: Db, ctx: EngineContext, recipient: PayoutRecipi
 
 /**
  * Invites recipients by e-mail (`invited`); with the merchant's `recipients_auto_active` setting
- * they accept at once and are `active`. An e-mail already invited and not removed is refused.
+ * they accept at once and are `active`. An e-mail that is already a recipient (not removed) is
+ * answered with that recipient as it is, as BitPay does: nothing new is made or told.
  */
 export async function inviteRecipients(ctx: EngineContext, merchantId: string, apiToken: string, guid: string | undefined, recipients: NewRecipient[]): Promise<PayoutRecipient[]> {
   return ctx.db.transaction().execute(async (trx) => {
@@ -31,34 +32,37 @@ export async function inviteRecipients(ctx: EngineContext, merchantId: string, a
     const emails = recipients.map((r) => r.email.toLowerCase());
     const twice = emails.find((email, i) => emails.indexOf(email) !== i);
     if (twice) throw new EngineError('invalid', `Recipient ${twice} is listed twice`, { subject: 'recipient' });
-    const existing = await trx.selectFrom('payout_recipients').select('email').where('merchant_id', '=', merchantId).where('status', '!=', 'removed').execute();
-    const taken = existing.find((r) => emails.includes(r.email.toLowerCase()));
-    if (taken) throw conflict('recipient', 'recipient-exists', `Recipient ${taken.email} was already invited: update it, or remove it first`);
+    const current = await trx.selectFrom('payout_recipients').selectAll().where('merchant_id', '=', merchantId).where('status', '!=', 'removed').execute();
+    const byEmail = new Map(current.map((r) => [r.email.toLowerCase(), r]));
+    const fresh = recipients.filter((r) => !byEmail.has(r.email.toLowerCase()));
     const now = ctx.clock.now();
-    const invited = await trx
-      .insertInto('payout_recipients')
-      .values(
-        recipients.map((r) => ({
-          id: base58Text(ctx.random, 22),
-          merchant_id: merchantId,
-          email: r.email,
-          label: r.label ?? null,
-          notification_url: r.notificationUrl ?? null,
-          status: 'invited' as const,
-          shopper_id: null,
-          resource_token: base58Text(ctx.random, 44),
-          guid: guid ?? null,
-          api_token: apiToken,
-          created_at: now,
-        })),
-      )
-      .returningAll()
-      .execute();
+    const invited =
+      fresh.length === 0
+        ? []
+        : await trx
+            .insertInto('payout_recipients')
+            .values(
+              fresh.map((r) => ({
+                id: base58Text(ctx.random, 22),
+                merchant_id: merchantId,
+                email: r.email,
+                label: r.label ?? null,
+                notification_url: r.notificationUrl ?? null,
+                status: 'invited' as const,
+                shopper_id: null,
+                resource_token: base58Text(ctx.random, 44),
+                guid: guid ?? null,
+                api_token: apiToken,
+                created_at: now,
+              })),
+            )
+            .returningAll()
+            .execute();
     await publish(trx, ctx, invited.map((recipient) => ({ type: 'recipient-changed' as const, recipient })), now);
-    if (!merchant.recipients_auto_active) return invited;
-    const active: PayoutRecipient[] = [];
-    for (const recipient of invited) active.push(await acceptIn(trx, ctx, recipient));
-    return active;
+    for (const recipient of invited) {
+      byEmail.set(recipient.email.toLowerCase(), merchant.recipients_auto_active ? await acceptIn(trx, ctx, recipient) : recipient);
+    }
+    return emails.map((email) => byEmail.get(email)!);
   });
 }
 
@@ -118,10 +122,9 @@ export async function removeRecipient(ctx: EngineContext, merchantId: string, id
   });
 }
 
-/** The merchant asks to be told of the recipient again, as it is now. */
+/** The merchant asks to be told of the recipient again, as it is now (by e-mail where it has no notificationURL). */
 export async function requestRecipientNotification(ctx: EngineContext, merchantId: string, id: string): Promise<void> {
   const recipient = await getRecipient(ctx.db, merchantId, id);
-  if (!recipient.notification_url) throw conflict('recipient', 'state', `Recipient ${id} has no notificationURL to send a webhook to`);
   await publish(ctx.db, ctx, [{ type: 'recipient-notification-requested', recipient }], ctx.clock.now());
 }
 

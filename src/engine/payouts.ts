@@ -252,10 +252,9 @@ export async function failPayout(ctx: EngineContext, id: string, reason = 'Faile
   });
 }
 
-/** The merchant asks to be told of the payout again, as it is now. */
+/** The merchant asks to be told of the payout again, as it is now (by e-mail where it has no notificationURL). */
 export async function requestPayoutNotification(ctx: EngineContext, merchantId: string, id: string): Promise<void> {
   const payout = await getPayout(ctx.db, merchantId, id);
-  if (!payout.notification_url) throw conflict('payout', 'state', `Payout ${id} has no notificationURL to send a webhook to`);
   await publish(ctx.db, ctx, [{ type: 'payout-notification-requested', payout }], ctx.clock.now());
 }
 

@@ -212,13 +212,20 @@ export async function cancelRefund(ctx: EngineContext, merchantId: string, key: 
   });
 }
 
+/** Whom a refund's notification is e-mailed to where its invoice has no notificationURL: the buyer. */
+export function refundContactEmail(invoice: Invoice, refund: Refund): string | null {
+  return refund.refund_email ?? invoice.buyer.email ?? invoice.buyer_provided.emailAddress ?? null;
+}
+
 /** `POST /refunds/:id/notifications`: the refund webhook of its current status, again. */
 export async function resendRefundWebhook(ctx: EngineContext, merchantId: string, id: string): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     const refund = await findRefund(trx, merchantId, { id }, true);
     const invoice = await getInvoice(trx, merchantId, refund.invoice_id);
     if (!NOTIFIED_REFUND_STATUSES.includes(refund.status)) throw conflict('refund', 'state', `A ${refund.status} refund sends no webhook`);
-    if (!invoice.notification_url) throw conflict('refund', 'state', `Invoice ${invoice.id} has no notificationURL to send a webhook to`);
+    if (!invoice.notification_url && !refundContactEmail(invoice, refund)) {
+      throw conflict('refund', 'state', `Invoice ${invoice.id} has no notificationURL, and the refund no e-mail, to send a notification to`);
+    }
     await announce(trx, ctx, invoice, refund, ctx.clock.now(), true);
   });
 }

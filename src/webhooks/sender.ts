@@ -9,6 +9,16 @@ export interface SendResult {
   body: string | null;
   error: string | null;
   durationMs: number;
+  /** A `mailto:` delivery: e-mailed, not POSTed. */
+  emailed?: boolean;
+}
+
+/**
+ * A notification e-mailed instead of POSTed (a `mailto:` delivery, where the dialect has no
+ * webhook URL to send to): the emulator sends no mail, the delivery log shows it as e-mailed.
+ */
+export function simulatedEmail(url: string): SendResult {
+  return { status: null, body: `e-mailed to ${decodeURIComponent(url.slice('mailto:'.length))} (simulated: the emulator sends no mail)`, error: null, durationMs: 0, emailed: true };
 }
 
 /**

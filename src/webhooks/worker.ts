@@ -3,7 +3,7 @@ import type { WebhookFormat, WebhookFormats } from './format.js';
 import { claimDueDeliveries, recordAttempts, recordDuplicate, type AttemptRecord } from './outbox.js';
 import { plannerStatistics } from '../db/planner-statistics.js';
 import { startLoop } from '../scheduler/loop.js';
-import { postWebhook } from './sender.js';
+import { postWebhook, simulatedEmail } from './sender.js';
 import type { Delivery } from './delivery.js';
 
 export interface DeliveryWorker {
@@ -59,8 +59,8 @@ export function startDeliveryWorker(ctx: EngineContext, options: WorkerOptions):
     const format = options.formats.get(delivery.dialect) as WebhookFormat;
     const startedAt = ctx.clock.now();
     const requestHeaders = { ...format.headers(delivery, body), 'X-Delivery-Id': delivery.id };
-    const result = await postWebhook(delivery.url, body, requestHeaders, config.webhookTimeoutMs);
-    const delivered = result.status !== null && format.delivered(result.status);
+    const result = delivery.url.startsWith('mailto:') ? simulatedEmail(delivery.url) : await postWebhook(delivery.url, body, requestHeaders, config.webhookTimeoutMs);
+    const delivered = result.emailed === true || (result.status !== null && format.delivered(result.status));
     const error = result.error ?? (delivered ? null : `HTTP ${result.status}${result.status !== null && result.status >= 300 && result.status < 400 ? ' (redirects are not followed)' : ''} is not a delivery`);
     logger.info('webhook', {
       deliveryId: delivery.id,

@@ -323,6 +323,13 @@ describe('invoices', () => {
     });
   });
 
+  it('takes autoRedirect without redirectURL, as BitPay does (its Node suite makes every invoice so)', async () => {
+    const created = (await merchant.createInvoice(Object.assign(sdkInvoice(1, 'USD'), { autoRedirect: true }))) as unknown as Json;
+    expectInvoiceContract(created);
+    expect(created.autoRedirect).to.equal(true);
+    expect(created).to.not.have.property('redirectURL');
+  });
+
   describe('updating the buyer contact (PUT /invoices/:id)', () => {
     it('sets the e-mail once', async () => {
       const created = (await merchant.createInvoice(sdkInvoice(1, 'USD'))) as unknown as Json;
@@ -334,6 +341,19 @@ describe('invoices', () => {
       const again = await sdkError(merchant.updateInvoice(created.id, { buyerEmail: 'other@example.com' }));
       expect(again.code).to.equal('030115');
       expect(again.message).to.include('Email already set on invoice');
+    });
+
+    it('replaces an e-mail the merchant set at creation (buyer.email): only one the buyer gave is final', async () => {
+      const invoice = sdkInvoice(1, 'USD');
+      invoice.buyer = { email: 'merchant-set@example.com' } as never;
+      const created = (await merchant.createInvoice(invoice)) as unknown as Json;
+      expect(created.buyer.email).to.equal('merchant-set@example.com');
+      const updated = (await merchant.updateInvoice(created.id, { buyerEmail: 'buyer@example.com' })) as unknown as Json;
+      expectInvoiceContract(updated);
+      expect(updated.buyer.email).to.equal('buyer@example.com');
+      expect(updated.buyerProvidedEmail).to.equal('buyer@example.com');
+      const again = await sdkError(merchant.updateInvoice(created.id, { buyerEmail: 'other@example.com' }));
+      expect(again.code).to.equal('030115');
     });
 
     it('takes PHP’s body, where the unused buyerSms and smsCode are empty strings', async () => {
@@ -433,7 +453,6 @@ describe('invoices', () => {
       ['a price over 21 million BTC', { price: 1e15, currency: 'USD' }, '010111', /above the maximum threshold/],
       ['a javascript: notificationURL', { price: 1, currency: 'USD', notificationURL: 'javascript:alert(1)' }, '010102', /notificationURL: must be an absolute http/],
       ['a relative redirectURL', { price: 1, currency: 'USD', redirectURL: '/thanks' }, '010102', /redirectURL: must be an absolute http/],
-      ['autoRedirect without redirectURL', { price: 1, currency: 'USD', autoRedirect: true }, '010103', /redirectURL \(required when autoRedirect is true\)/],
       ['an over-long orderId', { price: 1, currency: 'USD', orderId: long(101) }, '010102', /orderId: must be at most 100 characters/],
       ['an over-long posData', { price: 1, currency: 'USD', posData: long(10_001) }, '010102', /posData: must be at most 10000/],
       ['a numeric orderId', { price: 1, currency: 'USD', orderId: 42 }, '010102', /orderId: must be a string/],

@@ -80,10 +80,23 @@ describe('payouts and payout recipients (BitPay payout facade)', () => {
     const carl = await invite('carl@example.com');
     expect(carl.status).to.equal('active');
     await rawRequest(emu, 'PATCH', `sandbox/merchants/${merchantId}`, { body: { recipientsAutoActive: false } });
-    const twice = await invite('carl@example.com').catch((e: Error) => e);
-    expect((twice as Error).message).to.match(/already invited/);
+    const before = (await emu.webhooks.list({ limit: 1000 })).length;
+    const resubmitted = await invite('carl@example.com');
+    expect(resubmitted, 'an e-mail already a recipient is answered with that recipient (BitPay)').to.deep.equal(carl);
+    expect((await emu.webhooks.list({ limit: 1000 })).length, 'and nothing is told again').to.equal(before);
     const missing = await payouts.getPayoutRecipient('nope').catch((e: Error & { code?: string }) => e);
     expect((missing as Error).message).to.match(/Recipient nope not found/);
+  });
+
+  it('a notification asked for a recipient without notificationURL is e-mailed, as BitPay does, and shows in the log', async () => {
+    const [dora] = (await payouts.submitPayoutRecipients(new Models.PayoutRecipients([new Models.PayoutRecipient('dora@example.com', 'Dora', null as never)]))) as unknown as Json[];
+    expect(dora).to.not.have.property('notificationURL');
+    expect(await payouts.requestPayoutRecipientNotification(dora!.id)).to.equal(true);
+    await emu.webhooks.flush();
+    const [mailed] = (await emu.webhooks.list({ limit: 1000 })).filter((d) => d.recipientId === dora!.id);
+    expect(mailed).to.include({ url: 'mailto:dora@example.com', channel: 'email', status: 'delivered' });
+    expect(mailed!.event).to.deep.equal({ code: 4007, name: 'recipient_manuallyNotified' });
+    expect(mailed!.attempts[0]!.response).to.deep.equal({ status: null, body: 'e-mailed to dora@example.com (simulated: the emulator sends no mail)' });
   });
 
   it('a payout the ledger cannot fund stays new and says why; a deposit funds it; it is sent and completes with webhooks 5001–5003', async () => {

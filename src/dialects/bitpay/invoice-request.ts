@@ -53,9 +53,6 @@ function pick<T extends object, K extends keyof T>(source: T, keys: K[]): Partia
 
 /** BitPay's rules that span fields, which a JSON Schema does not say. */
 function refuseInconsistent(request: CreateInvoiceRequest, config: Pick<Config, 'webhookHttpsOnly'>): void {
-  if (request.autoRedirect && !request.redirectURL) {
-    throw missingParam('invoice', 'Missing required parameter: redirectURL (required when autoRedirect is true)');
-  }
   if (config.webhookHttpsOnly && request.notificationURL?.startsWith('http://')) {
     throw invalidParam('invoice', 'Invalid parameter notificationURL: must be an https:// URL (WEBHOOK_HTTPS_ONLY is on, as on BitPay)');
   }
@@ -69,7 +66,8 @@ function buyerProvidedOf(request: CreateInvoiceRequest, buyer: ReturnType<typeof
   const provided: BuyerProvided = pick(request.buyerProvidedInfo ?? {}, ['emailAddress', 'selectedWallet', 'selectedTransactionCurrency']);
   if (buyer.name) provided.name = buyer.name;
   if (buyer.phone) provided.phoneNumber = buyer.phone;
-  if (buyer.email && !provided.emailAddress) provided.emailAddress = buyer.email;
+  if (provided.emailAddress) provided.emailGivenByBuyer = true;
+  else if (buyer.email) provided.emailAddress = buyer.email;
   if (request.buyerSms) Object.assign(provided, { sms: request.buyerSms, smsVerified: false });
   const selected = request.forcedBuyerSelectedTransactionCurrency ?? request.selectedTransactionCurrency;
   if (selected && !provided.selectedTransactionCurrency) provided.selectedTransactionCurrency = selected;

@@ -9,6 +9,7 @@ import { isDelivered, type WebhookFormat } from '../../webhooks/format.js';
 import { queueDeliveries, type NewDelivery } from '../../webhooks/outbox.js';
 import { presentInvoice } from './presenters/invoice.js';
 import { presentRefund } from './presenters/refund.js';
+import { refundContactEmail } from '../../engine/refunds.js';
 import { presentInvoiceWebhookData, webhookBody } from './presenters/webhook.js';
 import { INVOICE_EVENTS, nextAttemptDelay, PAYOUT_EVENTS, PAYOUT_MANUALLY_NOTIFIED, RECIPIENT_EVENTS, RECIPIENT_MANUALLY_NOTIFIED, REFUND_EVENTS, webhookForStep, type WebhookEvent } from './webhook-policy.js';
 import type { Invoice } from '../../engine/entities.js';
@@ -16,15 +17,22 @@ import type { Delivery } from '../../webhooks/delivery.js';
 
 export const BITPAY = 'bitpay';
 
-/** BitPay's subscription: the invoice's notificationURL. */
-function delivery(invoice: Invoice, event: WebhookEvent, extended: boolean, refundId?: string): NewDelivery[] {
-  if (!invoice.notification_url) return [];
+/**
+ * Where a notification the merchant asks for goes when there is no notificationURL: BitPay
+ * e-mails it instead. The delivery log keeps it as a `mailto:` delivery, which the worker
+ * records as e-mailed without sending anything.
+ */
+const mailto = (email: string | null | undefined) => (email ? `mailto:${email}` : null);
+
+/** BitPay's subscription: the invoice's notificationURL (or, for a requested notification, `url`). */
+function delivery(invoice: Invoice, event: WebhookEvent, extended: boolean, refundId?: string, url = invoice.notification_url): NewDelivery[] {
+  if (!url) return [];
   return [
     {
       dialect: BITPAY,
       invoiceId: invoice.id,
       ...(refundId ? { refundId } : {}),
-      url: invoice.notification_url,
+      url,
       event,
       extended,
       signingKey: invoice.api_token,
@@ -47,8 +55,10 @@ function ipnsFor(event: DomainEvent): NewDelivery[] {
     case 'refund-changed':
     case 'refund-notification-requested': {
       const ipn = REFUND_EVENTS[event.refund.status];
+      const requested = event.type === 'refund-notification-requested';
+      const url = invoice.notification_url ?? (requested ? mailto(refundContactEmail(invoice, event.refund)) : null);
       // Refund webhooks always use the extended format.
-      return ipn ? delivery(invoice, ipn, true, event.refund.id) : [];
+      return ipn ? delivery(invoice, ipn, true, event.refund.id, url) : [];
     }
     case 'invoice-refunded':
       return invoice.extended_notifications ? delivery(invoice, INVOICE_EVENTS.refundComplete, true) : [];
@@ -72,15 +82,17 @@ async function payoutWebhooks(db: Db, events: DomainEvent[]): Promise<NewDeliver
     if (event.type === 'payout-changed' || event.type === 'payout-notification-requested') {
       const { payout } = event;
       const code = event.type === 'payout-changed' ? PAYOUT_EVENTS[payout.status] : PAYOUT_MANUALLY_NOTIFIED;
-      if (!code || !payout.notification_url) continue;
+      const url = payout.notification_url ?? (event.type === 'payout-notification-requested' ? mailto(payout.notification_email ?? recipients.get(payout.recipient_id)?.email) : null);
+      if (!code || !url) continue;
       const { token: _token, ...data } = presentPayout(payout, recipients.get(payout.recipient_id), transactions.get(payout.id));
-      deliveries.push({ dialect: BITPAY, invoiceId: null, payoutId: payout.id, url: payout.notification_url, event: code, extended: true, signingKey: payout.api_token, payload: { body: webhookBody(code, data, true) } });
+      deliveries.push({ dialect: BITPAY, invoiceId: null, payoutId: payout.id, url, event: code, extended: true, signingKey: payout.api_token, payload: { body: webhookBody(code, data, true) } });
     } else if (event.type === 'recipient-changed' || event.type === 'recipient-notification-requested') {
       const { recipient } = event;
       const code = event.type === 'recipient-changed' ? RECIPIENT_EVENTS[recipient.status] : RECIPIENT_MANUALLY_NOTIFIED;
-      if (!recipient.notification_url) continue;
+      const url = recipient.notification_url ?? (event.type === 'recipient-notification-requested' ? mailto(recipient.email) : null);
+      if (!url) continue;
       const data = { id: recipient.id, shopperId: recipient.shopper_id, email: recipient.email, label: recipient.label ?? '', status: recipient.status };
-      deliveries.push({ dialect: BITPAY, invoiceId: null, recipientId: recipient.id, url: recipient.notification_url, event: code, extended: true, signingKey: recipient.api_token, payload: { body: webhookBody(code, data, true) } });
+      deliveries.push({ dialect: BITPAY, invoiceId: null, recipientId: recipient.id, url, event: code, extended: true, signingKey: recipient.api_token, payload: { body: webhookBody(code, data, true) } });
     }
   }
   return deliveries;

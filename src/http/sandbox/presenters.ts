@@ -103,6 +103,8 @@ export function presentSandboxDelivery(delivery: Delivery, attempts: Attempt[]) 
     recipientId: delivery.recipient_id,
     refundId: delivery.refund_id,
     url: delivery.url,
+    /** `email`: a notification e-mailed where there was no webhook URL (BitPay's way), recorded, not sent. */
+    channel: delivery.url.startsWith('mailto:') ? 'email' : 'http',
     event: { code: delivery.event_code, name: delivery.event_name },
     format: delivery.extended ? 'extended' : 'standard',
     status: delivery.status,
@@ -114,7 +116,7 @@ export function presentSandboxDelivery(delivery: Delivery, attempts: Attempt[]) 
       number: a.number,
       time: a.started_at,
       request: { headers: a.request_headers, body: a.request_body },
-      response: a.response_status === null ? null : { status: a.response_status, body: a.response_body },
+      response: a.response_status === null && a.response_body === null ? null : { status: a.response_status, body: a.response_body },
       durationMs: a.duration_ms,
       delivered: a.delivered,
       error: a.error,

@@ -140,7 +140,7 @@ export function dashboardRoutes(engine: EngineContext, sandbox: Sandbox, key: Sa
         (d) => html`<div class="card" data-testid="delivery"><p><strong>${d.event.code} ${d.event.name}</strong> (${d.format}) · ${d.status} · ${d.attemptCount} attempt(s)
           ${form(ctx, `/dashboard/webhooks/${d.id}/redeliver?back=${encodeURIComponent(back)}`, '', 'Redeliver', true)}</p>
           ${d.attempts.map(
-            (a) => html`<details${a === d.attempts.at(-1) ? html` open` : ''}><summary>Attempt ${a.number} at ${time(a.time)}: ${a.response ? `HTTP ${a.response.status}` : 'no response'}${a.error ? ` · ${a.error}` : ''} (${a.durationMs} ms)</summary>
+            (a) => html`<details${a === d.attempts.at(-1) ? html` open` : ''}><summary>Attempt ${a.number} at ${time(a.time)}: ${d.channel === 'email' ? 'e-mailed' : a.response ? `HTTP ${a.response.status}` : 'no response'}${a.error ? ` · ${a.error}` : ''} (${a.durationMs} ms)</summary>
               <p class="muted">Request</p><pre>${Object.entries(a.request.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${a.request.body}</pre>
               ${a.response ? html`<p class="muted">Response</p><pre>${a.response.body ?? ''}</pre>` : ''}</details>`,
           )}</div>`,

@@ -47,7 +47,7 @@ export function presentInvoice(invoice: Invoice, view: InvoiceView) {
   const dueSats = Math.max(0, totalSats - paidSats);
   const paid = paidSats > 0;
   const details = invoice.details;
-  const { smsCode: _hidden, ...buyerProvidedInfo } = invoice.buyer_provided;
+  const { smsCode: _hidden, emailGivenByBuyer: _internal, ...buyerProvidedInfo } = invoice.buyer_provided;
   if (!merchant) delete buyerProvidedInfo.emailAddress;
   const checkoutLink = `${view.publicUrl}i/${invoice.id}`;
   const currencyDecimals = findCurrency(invoice.currency)?.decimals ?? 2;
