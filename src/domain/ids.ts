@@ -45,6 +45,12 @@ export function seededRandom(seed: string): RandomSource {
 
 const BASE58_ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 
+/** Seed 001's `ref` of invoices and payment links: two groups of eight upper-case hex digits ("A1B2C3D4-E5F6A7B8"). */
+export function newHexRef(random: RandomSource): string {
+  const hex = random.bytes(8).toString('hex').toUpperCase();
+  return `${hex.slice(0, 8)}-${hex.slice(8)}`;
+}
+
 /** base58 text of exactly `length` characters, like BitPay's ids and tokens. */
 export function base58Text(random: RandomSource, length: number): string {
   let text = '';

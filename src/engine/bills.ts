@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Database, Db } from '../db/schema.js';
 import { toJson } from '../db/json.js';
 import { billTotals, type BillState, type NewBill } from '../domain/bill.js';
-import { base58Text } from '../domain/ids.js';
+import { base58Text, newHexRef } from '../domain/ids.js';
 import { Decimal } from '../domain/money.js';
 import { conflict, EngineError, notFound } from '../errors.js';
 import { findCurrency } from '../fixtures.js';
@@ -18,12 +18,6 @@ import { anyoneListensTo, publish } from './publish.js';
 export type BillKey = { id: string } | { number: number } | { seq: number } | { invoiceId: string };
 
 const billNotFound = (name: string) => notFound('invoice', `Invoice ${name} not found`);
-
-/** A bill id: two groups of eight upper-case hex digits ("A1B2C3D4-E5F6A7B8"). */
-function newBillId(ctx: EngineContext): string {
-  const hex = ctx.random.bytes(8).toString('hex').toUpperCase();
-  return `${hex.slice(0, 8)}-${hex.slice(8)}`;
-}
 
 /** The state of a bill in SQL, from the bill and its invoice (`i`), so that lists filter on it. */
 const STATE_SQL = sql<BillState>`CASE
@@ -92,7 +86,7 @@ function draftRow(ctx: EngineContext, merchant: Pick<Merchant, 'id' | 'default_c
   const currency = request.currency ?? merchant.default_currency;
   checkedTotals(request, currency);
   return {
-    id: newBillId(ctx),
+    id: newHexRef(ctx.random),
     merchant_id: merchant.id,
     dialect,
     status: 'draft',

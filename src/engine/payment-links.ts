@@ -1,7 +1,7 @@
 import type { Db } from '../db/schema.js';
 import { toJson } from '../db/json.js';
 import { SLUG, slugify, type BillPaymentMethod } from '../domain/bill.js';
-import { base58Text } from '../domain/ids.js';
+import { newHexRef } from '../domain/ids.js';
 import { Decimal } from '../domain/money.js';
 import { conflict, EngineError, invalidParam, notFound } from '../errors.js';
 import { findCurrency } from '../fixtures.js';
@@ -55,7 +55,7 @@ export async function createPaymentLink(ctx: EngineContext, merchant: Merchant, 
   const created = await ctx.db
     .insertInto('payment_links')
     .values({
-      id: base58Text(ctx.random, 22),
+      id: newHexRef(ctx.random),
       merchant_id: merchant.id,
       dialect,
       slug,

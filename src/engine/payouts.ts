@@ -81,7 +81,8 @@ export async function createPayout(db: Db, ctx: EngineContext, merchantId: strin
       effective_date: effective,
       request_date: now,
       date_executed: null,
-      group_id: groupId,
+      // A payout made alone is a group of its own (BitPay's answers always name one).
+      group_id: groupId ?? base58Text(ctx.random, 22),
       resource_token: base58Text(ctx.random, 44),
       api_token: apiToken,
       message: null,

@@ -337,6 +337,7 @@ describe('btpay dialect (seed 001): invoices, payment links, rates', () => {
       expect(donate.status, donate.text).to.equal(201);
       expect(donate.json).to.include({ slug: 'donate-to-us', title: 'Donate to us!', description: 'Support our project', amount: null, currency: 'USD', is_active: true });
       expect(donate.json.url).to.equal(`${emu.url}pay/${merchantId}/donate-to-us`);
+      expect(donate.json.ref, 'the seed gives payment links the ref form of invoices').to.match(/^[0-9A-F]{8}-[0-9A-F]{8}$/);
       expect((await api('POST', 'payment-links', { title: 'Donate to us' })).json.slug).to.equal('donate-to-us-2');
       const fixed = (await api('POST', 'payment-links', { title: 'T-shirt', slug: 'tee', amount: '25', currency: 'eur', redirect_url: 'https://shop.example/thanks' })).json;
       expect(fixed).to.include({ slug: 'tee', amount: '25.00', currency: 'EUR', redirect_url: 'https://shop.example/thanks' });

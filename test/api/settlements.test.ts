@@ -38,7 +38,8 @@ describe('settlements (BitPay)', () => {
     expect(usd).to.include({ currency: 'USD', status: 'processing', accountId: merchantId, openingBalance: 0, ledgerEntriesSum: 198, withholdingsSum: held, totalAmount: 198 - held });
     expect(usd?.withholdings).to.deep.equal([{ amount: held, code: 'W001', description: 'Refunds requested and not yet sent' }]);
     expect(usd?.payoutInfo).to.include({ bank: 'Sandbox Bank', name: 'Settling shop', wire: true });
-    expect(usd).not.to.have.property('dateExecuted');
+    expect(usd?.dateExecuted, 'executed when made: the SDK models require it').to.equal(usd?.dateCreated);
+    expect(usd).not.to.have.property('dateCompleted');
     expect(eur).to.include({ totalAmount: 49.5, withholdingsSum: 0 });
     expect(eur?.withholdings).to.deep.equal([]);
     const entries = (await merchant.getLedgerEntries('USD', null as never, null as never)) as unknown as Json[];
@@ -69,7 +70,7 @@ describe('settlements (BitPay)', () => {
     await emu.clock.advance('1d');
     const [completed] = (await merchant.getSettlements({ status: 'completed', currency: 'USD' })) as unknown as Json[];
     expect(completed?.status).to.equal('completed');
-    expect(Date.parse(completed?.dateExecuted)).to.equal(Date.parse(completed?.dateCreated) + 86_400_000);
+    expect(Date.parse(completed?.dateCompleted)).to.equal(Date.parse(completed?.dateCreated) + 86_400_000);
     await emu.sandbox.settle(merchantId);
     const [latest] = (await merchant.getSettlements({ currency: 'USD', status: 'processing' })) as unknown as Json[];
     expect(latest).to.include({ openingBalance: completed?.withholdingsSum, ledgerEntriesSum: 9.9, withholdingsSum: completed?.withholdingsSum, totalAmount: 9.9 });

@@ -6,7 +6,11 @@ import type { LedgerEntry, Settlement } from '../../../engine/entities.js';
 const iso = (ms: number) => new Date(ms).toISOString();
 const amount = (value: string) => new Decimal(value).toNumber();
 
-/** BitPay's settlement (BITPAY-WIRE §3.4); `dateExecuted` is left out until the bank has it (PHP's SDK refuses nulls). */
+/**
+ * BitPay's settlement (BITPAY-WIRE §3.4). `dateExecuted` is when the settlement was executed: its
+ * money left the ledger, when it was made (the SDKs' models require it, PHP's refuses a null);
+ * `dateCompleted` is left out until the bank has it.
+ */
 export function presentSettlement(settlement: Settlement) {
   return definedOnly({
     id: settlement.id,
@@ -15,7 +19,7 @@ export function presentSettlement(settlement: Settlement) {
     payoutInfo: settlement.payout_info,
     status: settlement.status,
     dateCreated: iso(settlement.date_created),
-    dateExecuted: settlement.date_executed === null ? undefined : iso(settlement.date_executed),
+    dateExecuted: iso(settlement.date_created),
     dateCompleted: settlement.date_executed === null ? undefined : iso(settlement.date_executed),
     openingDate: iso(settlement.opening_date),
     closingDate: iso(settlement.closing_date),
