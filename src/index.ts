@@ -56,6 +56,8 @@ export interface Emulator {
     failPayout(payoutId: string, reason?: string): Promise<void>;
     /** Money arrives in a merchant's ledger of `currency` (default merchant when none is named). */
     deposit(currency: string, amount: number | string, merchantId?: string): Promise<void>;
+    /** The payout cut-off (2 pm and 9 pm UTC) comes now: new payouts are funded and sent (every merchant's when none is named); answers how many were due. */
+    processPayouts(merchantId?: string): Promise<number>;
     /** Settles a merchant's ledgers now (default merchant when none is named); answers the settlement ids. */
     settle(merchantId?: string): Promise<string[]>;
     doubleSpend(txid: string): Promise<void>;
@@ -136,6 +138,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       acceptRecipient: async (recipientId) => void (await sandbox.acceptRecipient(recipientId)),
       failPayout: async (payoutId, reason) => void (await sandbox.failPayout(payoutId, reason)),
       settle: async (merchantId) => (await sandbox.settle((await resolveMerchant(engine.db, merchantId)).id)).map((s) => s.id),
+      processPayouts: async (merchantId) => sandbox.processPayouts(merchantId === undefined ? null : (await resolveMerchant(engine.db, merchantId)).id),
       deposit: async (currency, amount, merchantId) => void (await sandbox.deposit((await resolveMerchant(engine.db, merchantId)).id, currency, new Decimal(amount))),
       doubleSpend: async (txid) => void (await sandbox.doubleSpend(txid)),
       reset: (resetOptions) => sandbox.reset(resetOptions),

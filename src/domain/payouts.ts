@@ -33,3 +33,21 @@ export function canMovePayout(from: PayoutStatus, to: PayoutStatus): boolean {
 export function holdsLedgerMoney(status: PayoutStatus): boolean {
   return status === 'funded' || status === 'processing';
 }
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * BitPay executes pending payouts in batches, twice a day at 2 pm and 9 pm UTC (its SDKs' Payout
+ * model: "funded … happens at the daily cutoff time for payout processing, e.g. 2pm and 9pm UTC").
+ */
+export const PAYOUT_CUTOFF_HOURS_UTC: readonly number[] = [14, 21];
+
+/** The first payout cut-off at or after `ms` (epoch milliseconds). */
+export function nextPayoutCutoff(ms: number): number {
+  const midnight = Math.floor(ms / DAY_MS) * DAY_MS;
+  for (const day of [midnight, midnight + DAY_MS]) {
+    for (const hour of PAYOUT_CUTOFF_HOURS_UTC) if (day + hour * HOUR_MS >= ms) return day + hour * HOUR_MS;
+  }
+  throw new Error('unreachable: a cut-off falls within every 24 hours');
+}

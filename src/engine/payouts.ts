@@ -4,7 +4,7 @@ import type { Database, Db } from '../db/schema.js';
 import { base58Text } from '../domain/ids.js';
 import { feeOf } from '../domain/ledger.js';
 import { Decimal, priceToSats } from '../domain/money.js';
-import { canMovePayout, holdsLedgerMoney, type PayoutStatus } from '../domain/payouts.js';
+import { canMovePayout, holdsLedgerMoney, nextPayoutCutoff, type PayoutStatus } from '../domain/payouts.js';
 import { conflict, EngineError, notFound } from '../errors.js';
 import { findCurrency } from '../fixtures.js';
 import { chainViewOf, confirmations, newTxid } from './chain.js';
@@ -32,9 +32,6 @@ export interface NewPayout {
   effectiveDate?: number;
   ignoreEmails?: boolean;
 }
-
-/** How often a payout the ledger cannot fund is looked at again (and at once after a deposit). */
-const FUNDING_RETRY_MS = 60_000;
 
 const payoutNotFound = (id: string) => notFound('payout', `Payout ${id} not found`);
 
@@ -86,7 +83,7 @@ export async function createPayout(db: Db, ctx: EngineContext, merchantId: strin
       resource_token: base58Text(ctx.random, 44),
       api_token: apiToken,
       message: null,
-      due_at: Math.max(effective, now),
+      due_at: nextPayoutCutoff(Math.max(effective, now)),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -173,7 +170,7 @@ async function advance(trx: Transaction<Database>, ctx: EngineContext, payout: P
     const balance = await availableBalance(trx, payout.merchant_id, payout.ledger_currency);
     if (balance.lt(amount.plus(fee))) {
       const message = `Insufficient funds: the ${payout.ledger_currency} ledger has ${balance.toFixed()} available, the payout needs ${amount.toFixed()} plus a ${fee.toFixed()} fee`;
-      await trx.updateTable('payouts').set({ message, due_at: now + FUNDING_RETRY_MS }).where('id', '=', payout.id).execute();
+      await trx.updateTable('payouts').set({ message, due_at: nextPayoutCutoff(now + 1) }).where('id', '=', payout.id).execute();
       return;
     }
     await writeLedgerEntries(trx, ctx, ledgerMovement(payout, amount, fee, -1), now);
@@ -259,13 +256,23 @@ export async function requestPayoutNotification(ctx: EngineContext, merchantId: 
   await publish(ctx.db, ctx, [{ type: 'payout-notification-requested', payout }], ctx.clock.now());
 }
 
-/** Sandbox: money arrives in a merchant's ledger (a deposit), and the payouts waiting for funds are looked at now. */
+/** Sandbox: money arrives in a merchant's ledger (a deposit); payouts waiting for it are funded at the next cut-off. */
 export async function depositToLedger(ctx: EngineContext, merchantId: string, currency: string, amount: Decimal): Promise<void> {
   const code = checkedCurrency(currency, 'currency');
-  await ctx.db.transaction().execute(async (trx) => {
-    await writeLedgerEntries(trx, ctx, [{ merchantId, currency: code, kind: 'deposit', amount }], ctx.clock.now());
-    await trx.updateTable('payouts').set({ due_at: ctx.clock.now() }).where('merchant_id', '=', merchantId).where('status', '=', 'new').where('effective_date', '<=', ctx.clock.now()).execute();
-  });
+  await writeLedgerEntries(ctx.db, ctx, [{ merchantId, currency: code, kind: 'deposit', amount }], ctx.clock.now());
+}
+
+/**
+ * Sandbox: the payout cut-off comes now for the merchant's new payouts whose effective date has
+ * come (all merchants' when none is named); those the ledger can fund are funded and sent.
+ */
+export async function processPayoutsNow(ctx: EngineContext, merchantId: string | null): Promise<number> {
+  const now = ctx.clock.now();
+  let query = ctx.db.updateTable('payouts').set({ due_at: now }).where('status', '=', 'new').where('effective_date', '<=', now);
+  if (merchantId !== null) query = query.where('merchant_id', '=', merchantId);
+  const result = await query.executeTakeFirst();
+  while ((await advanceDuePayouts(ctx)) === BATCH);
+  return Number(result.numUpdatedRows);
 }
 
 export interface GroupOutcome<T> {

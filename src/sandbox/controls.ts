@@ -5,7 +5,7 @@ import { findInvoice, getInvoice, invoiceEvents } from '../engine/invoices.js';
 import { receiveWire } from '../engine/bills.js';
 import type { Decimal } from '../domain/money.js';
 import { acceptRecipientInvite } from '../engine/payout-recipients.js';
-import { depositToLedger, failPayout } from '../engine/payouts.js';
+import { depositToLedger, failPayout, processPayoutsNow } from '../engine/payouts.js';
 import { settleMerchant } from '../engine/settlements.js';
 import { ensureDefaultMerchant } from '../engine/merchants.js';
 import { blocksToReach, doubleSpend, expireInvoice, payInvoice, type PaymentRequest } from '../engine/payments.js';
@@ -41,8 +41,10 @@ export function createSandbox(ctx: EngineContext, scheduler: Scheduler, webhooks
     acceptRecipient: (recipientId: string) => acceptRecipientInvite(ctx, recipientId).then(thenTick),
     /** The payout fails; what funding took from the ledger goes back. */
     failPayout: (payoutId: string, reason?: string) => failPayout(ctx, payoutId, reason).then(thenTick),
-    /** Money arrives in a merchant's ledger; payouts waiting for it are looked at now. */
+    /** Money arrives in a merchant's ledger; payouts waiting for it are funded at the next cut-off. */
     deposit: (merchantId: string, currency: string, amount: Decimal) => depositToLedger(ctx, merchantId, currency, amount).then(thenTick),
+    /** The payout cut-off comes now (for one merchant, or all): new payouts the ledgers can fund are funded and sent. */
+    processPayouts: (merchantId: string | null) => processPayoutsNow(ctx, merchantId).then(thenTick),
     /** Settles the merchant's ledgers now. */
     settle: (merchantId: string) => settleMerchant(ctx, merchantId).then(thenTick),
     /** A bank transfer paying the invoice's bill in full arrived. */

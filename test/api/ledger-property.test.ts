@@ -62,6 +62,10 @@ describe('ledger property: after any sequence of invoices, refunds, deposits, pa
           await emu.clock.advance(0);
           log.push(`payout ${amount} ${currency}`);
         },
+        cutoff: async () => {
+          await emu.sandbox.processPayouts(merchantId);
+          log.push('cutoff');
+        },
         cancel: async () => {
           const open = ((await client.getPayouts({ status: random.pick(['new', 'funded']) })) as unknown as Json[])[0];
           if (open) await client.cancelPayout(open.id);

@@ -38,6 +38,13 @@ describe('payouts and payout recipients (BitPay payout facade)', () => {
   const payout = (amount: number, fields: Json) => Object.assign(new Models.Payout(amount, 'USD', 'USD'), fields);
   const ledgerUsd = async () => ((await merchant.getLedgers()) as unknown as Json[]).find((l) => l.currency === 'USD')?.balance ?? 0;
   const tick = () => emu.clock.advance(0);
+  /** How long until BitPay's next payout cut-off, 2 pm or 9 pm UTC, on the emulator's clock. */
+  const msToCutoff = () => {
+    const now = emu.clock.now();
+    const midnight = now - (now % 86_400_000);
+    const next = [14, 21, 38].map((hour) => midnight + hour * 3_600_000).find((at) => at > now) as number;
+    return next - now;
+  };
 
   it('invites recipients, who become active when they accept, with a webhook at each step', async () => {
     const invited = await invite('ann@example.com');
@@ -99,17 +106,24 @@ describe('payouts and payout recipients (BitPay payout facade)', () => {
     expect(mailed!.attempts[0]!.response).to.deep.equal({ status: null, body: 'e-mailed to dora@example.com (simulated: the emulator sends no mail)' });
   });
 
-  it('a payout the ledger cannot fund stays new and says why; a deposit funds it; it is sent and completes with webhooks 5001–5003', async () => {
+  it('a payout stays new until a cut-off; one the ledger cannot fund says why; after a deposit the next cut-off funds it; it is sent and completes with webhooks 5001–5003', async () => {
     const ann = ((await payouts.getPayoutRecipients({ status: 'active' })) as unknown as Json[]).find((r) => r.email === 'ann@example.com') as Json;
     const created = (await payouts.submitPayout(payout(50, { email: 'ann@example.com', reference: 'ref-1', notificationURL: receiver.url('/payout/1') }))) as unknown as Json;
     expect(created).to.include({ status: 'new', amount: 50, currency: 'USD', ledgerCurrency: 'USD', recipientId: ann.id, shopperId: ann.shopperId, email: 'ann@example.com', reference: 'ref-1', accountId: merchantId });
     expect(created.groupId, 'a payout made alone is a group of its own').to.match(/^\w{22}$/);
     expect(created.exchangeRates.BTC.USD).to.equal(65000);
     await tick();
+    const untouched = (await payouts.getPayout(created.id)) as unknown as Json;
+    expect(untouched.status, 'BitPay funds payouts at its cut-offs, not at once').to.equal('new');
+    expect(untouched).not.to.have.property('message');
+    await emu.sandbox.processPayouts(merchantId);
     const waiting = (await payouts.getPayout(created.id)) as unknown as Json;
     expect(waiting.status).to.equal('new');
     expect(waiting.message).to.match(/Insufficient funds: the USD ledger has 0 available, the payout needs 50 plus a 0.5 fee/);
     await rawRequest(emu, 'POST', `sandbox/ledgers/USD/deposits`, { body: { amount: 100, merchantId } });
+    expect(((await payouts.getPayout(created.id)) as unknown as Json).status, 'a deposit waits for the cut-off too').to.equal('new');
+    const processed = await rawRequest(emu, 'POST', 'sandbox/payouts/process', { body: { merchantId } });
+    expect(processed.json).to.deep.equal({ processed: 1 });
     const funded = (await payouts.getPayout(created.id)) as unknown as Json;
     expect(funded.status).to.equal('processing');
     expect(funded).not.to.have.property('message');
@@ -152,8 +166,10 @@ describe('payouts and payout recipients (BitPay payout facade)', () => {
     expect((refused as Error).message).to.match(/is complete; only a new or funded payout can be cancelled/);
 
     const failing = (await payouts.submitPayout(payout(20, { email: 'ann@example.com' }))) as unknown as Json;
-    await tick();
-    expect(((await payouts.getPayout(failing.id)) as unknown as Json).status).to.equal('processing');
+    await emu.clock.advance(msToCutoff() - 1000);
+    expect(((await payouts.getPayout(failing.id)) as unknown as Json).status, 'a second before the cut-off').to.equal('new');
+    await emu.clock.advance(1000);
+    expect(((await payouts.getPayout(failing.id)) as unknown as Json).status, 'at the cut-off (2 pm or 9 pm UTC)').to.equal('processing');
     const afterFunding = await ledgerUsd();
     const failed = await rawRequest(emu, 'POST', `sandbox/payouts/${failing.id}/fail`, { body: { message: 'Recipient wallet rejected it' } });
     expect(failed.json).to.deep.equal({ id: failing.id, status: 'failed', message: 'Recipient wallet rejected it' });
@@ -165,7 +181,7 @@ describe('payouts and payout recipients (BitPay payout facade)', () => {
     const all = (await payouts.getPayouts({})) as unknown as Json[];
     expect(all.length).to.equal(3);
     expect(((await payouts.getPayouts({ reference: 'ref-1' })) as unknown as Json[]).map((p) => p.reference)).to.deep.equal(['ref-1']);
-    const today = new Date(emu.clock.now()).toISOString().slice(0, 10);
+    const today = (all[0]?.requestDate as string).slice(0, 10);
     expect(((await payouts.getPayouts({ startDate: today, endDate: today })) as unknown as Json[]).length).to.equal(3);
     expect(((await payouts.getPayouts({ startDate: '2001-01-01', endDate: '2001-01-02' })) as unknown as Json[]).length).to.equal(0);
     const bad = await payouts.getPayouts({ status: 'bogus' }).catch((e: Error) => e);

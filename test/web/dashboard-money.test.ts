@@ -56,6 +56,8 @@ describe('dashboard: ledgers, settlements, payouts and bills in a browser', func
     expect(await page.getByTestId('flash').innerText()).to.equal('dash@example.com is active');
     expect(await page.locator('[data-recipient]').innerText()).to.include('active');
     expect(await page.locator('[data-recipient]').getByRole('button').count()).to.equal(0);
+    await page.getByRole('button', { name: 'Run the cut-off now' }).click();
+    expect(await page.getByTestId('flash').innerText()).to.equal('Cut-off: 0 new payouts looked at');
     await page.screenshot({ path: artifact('dashboard-payouts.png'), fullPage: true });
     await page.goto(`${emu.url}dashboard/bills?merchant=${merchantId}`);
     expect(await page.getByTestId('bills').innerText()).to.include('dash-1').and.include('bitpay').and.include('draft');

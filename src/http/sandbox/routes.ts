@@ -99,6 +99,12 @@ export function sandboxRoutes(engine: EngineContext, sandbox: Sandbox, key: Sand
     ctx.body = { merchantId: merchant.id, ledgers: await ledgerBalances(engine.db, merchant.id) };
   });
 
+  routes.post('/payouts/process', async (ctx) => {
+    const { merchantId } = sandboxBody(ctx, 'merchantId');
+    const merchant = merchantId === undefined ? null : await resolveMerchant(engine.db, merchantId);
+    ctx.body = { processed: await sandbox.processPayouts(merchant?.id ?? null) };
+  });
+
   routes.post('/settlements', async (ctx) => {
     const { merchantId } = sandboxBody(ctx, 'merchantId');
     const merchant = await resolveMerchant(engine.db, merchantId);

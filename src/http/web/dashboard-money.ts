@@ -86,7 +86,7 @@ export function dashboardMoneyRoutes(engine: EngineContext, sandbox: Sandbox, ke
       html`<div class="card"><h2>Payout recipients</h2>${picker}<table data-testid="recipients"><thead><tr><th>E-mail</th><th>Label</th><th>Status</th><th></th></tr></thead><tbody>${recipients.map(
         (r) => html`<tr data-recipient="${r.id}"><td>${r.email}</td><td>${r.label ?? ''}</td><td>${statusBadge(r.status)}</td><td>${['invited', 'unverified', 'verified'].includes(r.status) ? form(ctx, `/dashboard/recipients/${r.id}/accept?merchant=${merchant.id}`, '', 'Accept invite', true) : ''}</td></tr>`,
       )}</tbody></table>${recipients.length === 0 ? html`<p class="muted">None yet: POST /recipients invites them.</p>` : ''}</div>
-      <div class="card"><h2>Payouts</h2><table data-testid="payouts"><thead><tr><th>Requested</th><th>Recipient</th><th>Amount</th><th>Status</th><th class="hide-narrow">Why</th><th></th></tr></thead><tbody>${payouts.map(
+      <div class="card"><h2>Payouts</h2><div class="row"><p class="muted">Funded and sent at BitPay's cut-offs, 2 pm and 9 pm UTC on the emulator's clock.</p>${form(ctx, `/dashboard/payouts/process?merchant=${merchant.id}`, '', 'Run the cut-off now')}</div><table data-testid="payouts"><thead><tr><th>Requested</th><th>Recipient</th><th>Amount</th><th>Status</th><th class="hide-narrow">Why</th><th></th></tr></thead><tbody>${payouts.map(
         (p) => html`<tr data-payout="${p.id}"><td>${time(p.request_date)}</td><td>${emails.get(p.recipient_id) ?? p.recipient_id}</td><td>${p.amount} ${p.currency}</td><td>${statusBadge(p.status)}</td><td class="hide-narrow">${p.message ?? ''}</td>
           <td>${['new', 'funded', 'processing'].includes(p.status) ? form(ctx, `/dashboard/payouts/${p.id}/fail?merchant=${merchant.id}`, '', 'Fail', true) : ''}</td></tr>`,
       )}</tbody></table>${payouts.length === 0 ? html`<p class="muted">None yet.</p>` : ''}${pager(here, page, payouts.length)}</div>`,
@@ -97,6 +97,10 @@ export function dashboardMoneyRoutes(engine: EngineContext, sandbox: Sandbox, ke
   routes.post('/dashboard/recipients/:id/accept', action(backToPayouts, async (ctx) => {
     const recipient = await sandbox.acceptRecipient(ctx.params.id as string);
     return `${recipient.email} is ${recipient.status}`;
+  }));
+  routes.post('/dashboard/payouts/process', action(backToPayouts, async (ctx) => {
+    const processed = await sandbox.processPayouts(String(ctx.query.merchant));
+    return `Cut-off: ${processed} new payout${processed === 1 ? '' : 's'} looked at`;
   }));
   routes.post('/dashboard/payouts/:id/fail', action(backToPayouts, async (ctx) => {
     const payout = await sandbox.failPayout(ctx.params.id as string, 'Failed from the dashboard');
